@@ -1,0 +1,1 @@
+"""AutoMatrix shared library: contracts, bus, telemetry, settings."""

@@ -1,0 +1,18 @@
+"""The event bus: JetStream publish/consume with dead letters, idempotency and Redis fallback."""
+
+from automatrix.shared.bus.bus import Bus
+from automatrix.shared.bus.consumer import Consumer, Delivery
+from automatrix.shared.bus.errors import BusError, PublishFailed, RejectMessage
+from automatrix.shared.bus.topology import ConsumerSpec, StreamSpec, streams
+
+__all__ = [
+    "Bus",
+    "BusError",
+    "Consumer",
+    "ConsumerSpec",
+    "Delivery",
+    "PublishFailed",
+    "RejectMessage",
+    "StreamSpec",
+    "streams",
+]

@@ -1,0 +1,255 @@
+"""The bus: FastStream on NATS JetStream, with a Redis Streams fallback for publishing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any, Literal, TypeVar
+
+import nats.errors
+import nats.js.errors
+from faststream import AckPolicy
+from faststream.nats import JStream, NatsBroker, PullSub
+from faststream.nats.message import NatsMessage
+from faststream.nats.opentelemetry import NatsTelemetryMiddleware
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from automatrix.shared.bus import metrics
+from automatrix.shared.bus.consumer import Consumer, Handler
+from automatrix.shared.bus.deadletter import MAX_DELIVERIES_ADVISORY, MaxDeliveriesWatcher
+from automatrix.shared.bus.errors import PublishFailed
+from automatrix.shared.bus.fallback import FallbackEntry, FallbackStore, Replayer
+from automatrix.shared.bus.headers import EVENT_TYPE, MSG_ID, ORIGIN, inject_trace
+from automatrix.shared.bus.idempotency import IdempotencyGuard
+from automatrix.shared.bus.provision import ensure_consumer, provision_streams
+from automatrix.shared.bus.topology import ConsumerSpec, StreamSpec, streams
+from automatrix.shared.contracts import DeadLetter, Event
+from automatrix.shared.settings import BusSettings
+
+log = logging.getLogger(__name__)
+
+E = TypeVar("E", bound=Event)
+Path = Literal["jetstream", "fallback", "core"]
+
+# Failures that mean "NATS cannot take this now", as opposed to a bad request.
+UNREACHABLE = (
+    nats.errors.ConnectionClosedError,
+    nats.errors.ConnectionReconnectingError,
+    nats.errors.NoServersError,
+    nats.errors.OutboundBufferLimitError,
+    nats.errors.TimeoutError,
+    nats.errors.NoRespondersError,
+    nats.errors.StaleConnectionError,
+    nats.js.errors.ServiceUnavailableError,
+    asyncio.TimeoutError,
+    OSError,
+)
+
+
+async def _pass_message(message: NatsMessage) -> NatsMessage:
+    return message
+
+
+class Bus:
+    """Publish events and consume them, with at-least-once delivery and once-only effects."""
+
+    def __init__(
+        self,
+        settings: BusSettings,
+        *,
+        name: str,
+        redis: Redis | None = None,
+        stream_specs: tuple[StreamSpec, ...] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.name = name
+        self.redis = redis or Redis.from_url(settings.redis_url)
+        self.stream_specs = stream_specs or streams()
+        self.broker = NatsBroker(
+            servers=settings.nats_url.split(","),
+            name=name,
+            apply_types=False,
+            logger=None,
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=0.25,
+            connect_timeout=2,
+            middlewares=(NatsTelemetryMiddleware(),),
+            reconnected_cb=self._on_reconnect,
+        )
+        self.fallback = FallbackStore(self.redis, namespace=settings.bus_namespace)
+        self.replayer = Replayer(
+            self.fallback,
+            self._publish_replayed,
+            self.connected,
+            interval_s=settings.bus_fallback_replay_interval_s,
+        )
+        self.replayer.drained.set()
+        self._consumers: list[tuple[Consumer[Any], int, int]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._started = False
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def nc(self) -> Client:
+        return self.broker.connection
+
+    @property
+    def js(self) -> JetStreamContext:
+        return self.broker.config.connection_state.stream  # type: ignore[no-any-return]
+
+    def connected(self) -> bool:
+        return self._started and self.nc.is_connected
+
+    async def start(self) -> None:
+        """Connect, provision streams and consumers, start consuming and replaying."""
+        await self.broker.connect()
+        self._started = True
+        await provision_streams(self.js, self.stream_specs, self.settings)
+        for consumer, batch, workers in self._consumers:
+            await ensure_consumer(self.js, consumer.spec, self.settings)
+            self._register(consumer, batch, workers)
+        await self._watch_max_deliveries()
+        await self.broker.start()
+        self._tasks.append(asyncio.create_task(self.replayer.run(), name="bus-replayer"))
+
+    async def stop(self) -> None:
+        """Stop consuming (in-flight handlers finish), then close connections."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if self._started:
+            await self.broker.stop()
+            self._started = False
+        await self.redis.aclose()
+
+    async def __aenter__(self) -> Bus:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.stop()
+
+    def _on_reconnect(self) -> Any:
+        async def wake() -> None:
+            self.replayer.wake()
+
+        return wake()
+
+    # -- publishing ------------------------------------------------------------------------
+
+    async def publish(
+        self, event: Event, *, subject: str | None = None, headers: dict[str, str] | None = None
+    ) -> Path:
+        """Publish an event; if NATS cannot take it, keep it in Redis for replay."""
+        target = subject or event.subject()
+        payload = event.to_bytes()
+        all_headers = {
+            **(headers or {}),
+            MSG_ID: event.message_id,
+            EVENT_TYPE: event.EVENT_TYPE,
+            ORIGIN: self.name,
+        }
+        stream = event.SUBJECT.stream
+        if stream is None:
+            await self.broker.publish(payload, target, headers=inject_trace(all_headers))
+            metrics.PUBLISHED.labels("core", "core").inc()
+            return "core"
+        if self.connected() and self.replayer.drained.is_set():
+            try:
+                await self.broker.publish(
+                    payload,
+                    target,
+                    headers=all_headers,
+                    stream=stream,
+                    timeout=self.settings.bus_publish_timeout_s,
+                )
+            except UNREACHABLE as exc:
+                log.warning("NATS publish to %s failed (%r); using the Redis fallback", target, exc)
+            else:
+                metrics.PUBLISHED.labels(stream, "jetstream").inc()
+                return "jetstream"
+        await self._to_fallback(FallbackEntry(target, stream, payload, inject_trace(all_headers)))
+        metrics.PUBLISHED.labels(stream, "fallback").inc()
+        return "fallback"
+
+    async def _to_fallback(self, entry: FallbackEntry) -> None:
+        self.replayer.drained.clear()
+        try:
+            await self.fallback.store(entry)
+        except (RedisError, OSError) as exc:
+            raise PublishFailed(f"NATS and the Redis fallback both failed: {exc}") from exc
+        self.replayer.wake()
+
+    async def _publish_replayed(
+        self, subject: str, payload: bytes, headers: dict[str, str], stream: str
+    ) -> None:
+        await self.js.publish(
+            subject, payload, headers=headers, stream=stream,
+            timeout=self.settings.bus_publish_timeout_s,
+        )
+
+    async def publish_dead_letter(self, letter: DeadLetter) -> None:
+        await self.publish(letter)
+
+    # -- consuming -------------------------------------------------------------------------
+
+    def subscribe(
+        self,
+        spec: ConsumerSpec,
+        model: type[E],
+        handler: Handler[E],
+        *,
+        idempotent: bool = False,
+        batch: int = 64,
+        workers: int = 1,
+    ) -> Consumer[E]:
+        """Register a handler on a durable consumer; call before ``start``."""
+        guard = (
+            IdempotencyGuard(self.redis, spec.durable, namespace=self.settings.bus_namespace)
+            if idempotent
+            else None
+        )
+        consumer = Consumer(
+            spec, model, handler, settings=self.settings,
+            dead_letter=self.publish_dead_letter, guard=guard,
+        )
+        self._consumers.append((consumer, batch, workers))
+        return consumer
+
+    def _register(self, consumer: Consumer[Any], batch: int, workers: int) -> None:
+        spec = consumer.spec
+
+        async def on_message(message: NatsMessage) -> None:
+            await consumer.process(message.raw_message)
+
+        self.broker.subscriber(
+            spec.filter_subjects[0],
+            stream=JStream(spec.stream, declare=False),
+            durable=spec.durable,
+            config=spec.config(self.settings),
+            pull_sub=PullSub(batch_size=batch, timeout=1.0),
+            ack_policy=AckPolicy.MANUAL,
+            decoder=_pass_message,
+            no_reply=True,
+            max_workers=workers,
+            include_in_schema=False,
+        )(on_message)
+
+    async def _watch_max_deliveries(self) -> None:
+        watched = {consumer.spec.stream for consumer, _, _ in self._consumers}
+        work_queues = {s.name for s in self.stream_specs if s.retention.value == "workqueue"}
+        watcher = MaxDeliveriesWatcher(
+            self.js, self.publish_dead_letter, delete_from_work_queues=work_queues
+        )
+        for stream in sorted(watched):
+            await self.nc.subscribe(
+                MAX_DELIVERIES_ADVISORY.format(stream=stream), cb=watcher.on_advisory
+            )

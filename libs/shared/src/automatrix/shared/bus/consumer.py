@@ -1,0 +1,125 @@
+"""One durable consumer: parse, validate, run the handler once, then ack, nak or dead-letter."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from nats.aio.msg import Msg
+from pydantic import ValidationError
+from redis.asyncio.client import Pipeline
+
+from automatrix.shared.bus import metrics
+from automatrix.shared.bus.deadletter import PublishDeadLetter, from_message, reason_for
+from automatrix.shared.bus.errors import RejectMessage
+from automatrix.shared.bus.idempotency import AlreadyHandled, IdempotencyGuard
+from automatrix.shared.bus.topology import ConsumerSpec, retry_after
+from automatrix.shared.contracts import DeadLetterReason, Event, FieldError
+from automatrix.shared.settings import BusSettings
+
+log = logging.getLogger(__name__)
+
+E = TypeVar("E", bound=Event)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What a handler knows about the delivery beside the event itself."""
+
+    subject: str
+    attempt: int
+    headers: dict[str, str]
+    tx: Pipeline | None
+    """With ``idempotent=True``: a Redis transaction committed with the done-mark."""
+
+
+Handler = Callable[[E, Delivery], Awaitable[None]]
+
+
+class Consumer(Generic[E]):
+    """The delivery policy of the bus, applied to one handler."""
+
+    def __init__(
+        self,
+        spec: ConsumerSpec,
+        model: type[E],
+        handler: Handler[E],
+        *,
+        settings: BusSettings,
+        dead_letter: PublishDeadLetter,
+        guard: IdempotencyGuard | None = None,
+    ) -> None:
+        self.spec = spec
+        self.model = model
+        self.handler = handler
+        self.settings = settings
+        self.dead_letter = dead_letter
+        self.guard = guard
+        self._outcomes = {
+            name: metrics.HANDLED.labels(spec.durable, name)
+            for name in ("ok", "duplicate", "retry", "dead_letter")
+        }
+        self._seconds = metrics.HANDLER_SECONDS.labels(spec.durable)
+
+    async def process(self, msg: Msg) -> str:
+        """Handle one delivery and settle it; returns the outcome name."""
+        try:
+            outcome = await self._settle(msg)
+        except Exception:
+            # Settling itself failed (dead-letter copy not stored, ack lost): the message
+            # stays unacked and comes back, so nothing accepted is dropped.
+            log.exception("%s: could not settle %s; it will be redelivered", self.spec.durable, msg.subject)
+            outcome = "retry"
+        self._outcomes[outcome].inc()
+        return outcome
+
+    async def _settle(self, msg: Msg) -> str:
+        try:
+            event = self.model.model_validate_json(msg.data)
+        except ValidationError as exc:
+            return await self._reject(
+                msg, reason_for(exc), f"{self.model.__name__}: {exc.error_count()} errors", exc
+            )
+        attempt = msg.metadata.num_delivered or 1
+        started = time.perf_counter()
+        try:
+            await self._run(event, msg, attempt)
+        except AlreadyHandled:
+            await msg.ack()
+            return "duplicate"
+        except RejectMessage as exc:
+            return await self._reject(msg, DeadLetterReason.HANDLER_REJECTED, str(exc))
+        except Exception as exc:
+            if attempt >= self.settings.bus_max_deliver:
+                log.warning("%s: %s failed on its last delivery: %r", self.spec.durable, event.message_id, exc)
+                return await self._reject(msg, DeadLetterReason.MAX_DELIVERIES, repr(exc))
+            log.info("%s: %s failed (attempt %d), retrying: %r", self.spec.durable, event.message_id, attempt, exc)
+            await msg.nak(delay=retry_after(self.settings, attempt).total_seconds())
+            return "retry"
+        finally:
+            self._seconds.observe(time.perf_counter() - started)
+        await msg.ack()
+        return "ok"
+
+    async def _run(self, event: E, msg: Msg, attempt: int) -> None:
+        headers = msg.headers or {}
+        if self.guard is None:
+            await self.handler(event, Delivery(msg.subject, attempt, headers, None))
+            return
+        async with self.guard.once(event.message_id) as tx:
+            await self.handler(event, Delivery(msg.subject, attempt, headers, tx))
+
+    async def _reject(
+        self, msg: Msg, reason: DeadLetterReason, detail: str, exc: ValidationError | None = None
+    ) -> str:
+        letter = from_message(
+            msg, reason=reason, detail=detail, errors=FieldError.from_validation_error(exc) if exc else None
+        )
+        # The copy must be safe before the original goes: on a failed copy, nak and retry.
+        await self.dead_letter(letter)
+        await msg.term()
+        metrics.DEAD_LETTERS.labels(letter.stream, reason.value).inc()
+        return "dead_letter"

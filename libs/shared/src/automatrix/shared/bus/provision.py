@@ -1,0 +1,60 @@
+"""Idempotent provisioning of streams and consumers at start-up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+
+from nats.js import JetStreamContext
+from nats.js.errors import BadRequestError, NotFoundError, ServiceUnavailableError
+
+from automatrix.shared.bus.topology import ConsumerSpec, StreamSpec
+from automatrix.shared.settings import BusSettings
+
+log = logging.getLogger(__name__)
+
+
+async def _retrying(what: str, attempt: object, *, tries: int = 40) -> None:
+    """Retry while a cluster has no meta leader yet (503 / timeouts right after boot)."""
+    for n in range(tries):
+        try:
+            await attempt()  # type: ignore[operator]
+            return
+        except (ServiceUnavailableError, TimeoutError) as exc:
+            if n == tries - 1:
+                raise
+            log.info("%s: JetStream not ready (%r), retrying", what, exc)
+            await asyncio.sleep(0.25)
+
+
+async def provision_streams(
+    js: JetStreamContext, specs: Iterable[StreamSpec], settings: BusSettings
+) -> None:
+    """Create each stream, or update it to the declared config; safe to run on every start."""
+    for spec in specs:
+        config = spec.config(settings)
+
+        async def apply(config: object = config, name: str = spec.name) -> None:
+            try:
+                await js.stream_info(name)
+            except NotFoundError:
+                await js.add_stream(config=config)  # type: ignore[arg-type]
+                log.info("stream %s created", name)
+                return
+            try:
+                await js.update_stream(config=config)  # type: ignore[arg-type]
+            except BadRequestError as exc:
+                # e.g. a retention change the server refuses: keep running on what exists.
+                log.warning("stream %s kept its existing config: %s", name, exc.description)
+
+        await _retrying(f"stream {spec.name}", apply)
+
+
+async def ensure_consumer(js: JetStreamContext, spec: ConsumerSpec, settings: BusSettings) -> None:
+    """Create or update a durable consumer to its declared config."""
+
+    async def apply() -> None:
+        await js.add_consumer(spec.stream, config=spec.config(settings))
+
+    await _retrying(f"consumer {spec.durable}", apply)

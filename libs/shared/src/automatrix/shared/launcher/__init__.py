@@ -1,0 +1,1 @@
+"""The ``automatrix`` command-line launcher: the whole platform on one machine, no setup."""

@@ -1,0 +1,113 @@
+"""The process shell every service shares: bus, HTTP (health + its own routes), clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import uvicorn
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+from starlette.types import ASGIApp
+
+from automatrix.shared.bus.bus import Bus
+from automatrix.shared.health import Readiness, health_routes
+from automatrix.shared.settings import ServiceSettings
+from automatrix.shared.telemetry import setup_telemetry
+
+log = logging.getLogger(__name__)
+
+S = TypeVar("S", bound=ServiceSettings)
+
+Hook = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Service:
+    """One service process: its settings, bus, readiness checks and ASGI app."""
+
+    name: str
+    settings: ServiceSettings
+    bus: Bus
+    readiness: Readiness
+    app: ASGIApp
+    on_start: list[Hook] = field(default_factory=list)
+    on_stop: list[Hook] = field(default_factory=list)
+
+    async def start(self) -> None:
+        await connect_with_retry(self.bus)
+        for hook in self.on_start:
+            await hook()
+
+    async def stop(self) -> None:
+        for hook in reversed(self.on_stop):
+            await hook()
+        await self.bus.stop()
+
+
+def base_service(name: str, settings: ServiceSettings, app: Starlette | None = None) -> Service:
+    """A service with its bus and the readiness checks every service has (NATS, Redis)."""
+    redis = Redis.from_url(settings.redis_url)
+    bus = Bus(settings, name=f"{name}-{settings.http_port or 'x'}", redis=redis)
+    readiness = Readiness()
+
+    async def nats_check() -> str:
+        if not bus.connected():
+            raise ConnectionError(f"not connected to {settings.nats_url}")
+        info = await bus.js.account_info()
+        return f"{bus.nc.connected_url.netloc if bus.nc.connected_url else '?'}, {info.streams} streams"
+
+    async def redis_check() -> str:
+        await redis.ping()
+        pending = await bus.fallback.pending()
+        return f"ok, {pending} events waiting in the bus fallback"
+
+    readiness.add("nats", nats_check)
+    readiness.add("redis", redis_check)
+    asgi = app or Starlette()
+    for route in health_routes(name, readiness):
+        asgi.router.routes.append(route)
+    return Service(name=name, settings=settings, bus=bus, readiness=readiness, app=asgi)
+
+
+async def connect_with_retry(bus: Bus, *, attempts: int = 120, delay_s: float = 0.5) -> None:
+    """Start the bus, waiting for NATS to come up (a launcher may still be starting it)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            await bus.start()
+            return
+        except (OSError, TimeoutError, ConnectionError) as exc:
+            if attempt == attempts:
+                raise
+            log.warning("NATS not reachable yet (%r); retrying", exc)
+            await asyncio.sleep(delay_s)
+
+
+async def serve(service: Service) -> None:
+    """Run until SIGINT/SIGTERM: start the bus, serve HTTP, then stop in reverse order."""
+    telemetry = setup_telemetry(f"automatrix-{service.name}")
+    await service.start()
+    config = uvicorn.Config(
+        service.app,
+        host=service.settings.http_host,
+        port=service.settings.http_port,
+        log_level="warning",
+        lifespan="off",
+    )
+    try:
+        await uvicorn.Server(config).serve()
+    finally:
+        await service.stop()
+        telemetry.shutdown()
+
+
+def run(create_app: Callable[[S], Service], settings: S) -> None:
+    """Entry point for ``python -m automatrix.<service>``."""
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    asyncio.run(serve(create_app(settings)))

@@ -1,0 +1,1 @@
+"""AutoMatrix inference service."""

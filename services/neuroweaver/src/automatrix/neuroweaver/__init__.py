@@ -1,0 +1,1 @@
+"""AutoMatrix neuroweaver service."""

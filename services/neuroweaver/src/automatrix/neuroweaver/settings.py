@@ -1,0 +1,14 @@
+"""Settings of the neuroweaver service, read from the environment."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from automatrix.shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """neuroweaver settings; shared ones (NATS_URL, REDIS_URL, ...) come from ServiceSettings."""
+
+    service_name: str = Field(default="neuroweaver")
+    http_port: int = Field(default=8102, ge=0, le=65535)

@@ -1,0 +1,12 @@
+"""Wiring of the orchestrator service."""
+
+from __future__ import annotations
+
+from automatrix.orchestrator.settings import Settings
+from automatrix.shared.service import Service, base_service
+
+
+def create_app(settings: Settings | None = None) -> Service:
+    """Build the service: bus, readiness checks and HTTP app."""
+    settings = settings or Settings()
+    return base_service("orchestrator", settings)
