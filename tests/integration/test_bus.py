@@ -39,9 +39,9 @@ class Collector:
             self.seen.append(message_id)
             self.changed.notify_all()
 
-    async def wait(self, n: int, timeout: float = 20.0) -> None:
-        async with self.changed:
-            await asyncio.wait_for(self.changed.wait_for(lambda: len(set(self.seen)) >= n), timeout)
+    async def wait(self, n: int, within: float = 20.0) -> None:
+        async with asyncio.timeout(within), self.changed:
+            await self.changed.wait_for(lambda: len(set(self.seen)) >= n)
 
 
 def dead_letters_spec() -> ConsumerSpec:
@@ -99,7 +99,9 @@ async def test_poison_messages_are_dead_lettered_with_reason_and_consumption_goe
         raw = await nats.connect(nats_server.url)
         js = raw.jetstream()
         await js.publish(subject, b"{not json", headers={"Nats-Msg-Id": "poison-1"})
-        await js.publish(subject, b'{"service": "x", "kind": 5}', headers={"Nats-Msg-Id": "poison-2"})
+        await js.publish(
+            subject, b'{"service": "x", "kind": 5}', headers={"Nats-Msg-Id": "poison-2"}
+        )
         await raw.close()
         after = telemetry(2)
         await bus.publish(after)
@@ -197,7 +199,7 @@ async def test_max_deliveries_advisory_dead_letters_a_message_no_worker_ever_set
         # Workers keep pulling; the server finds the message exhausted and says so.
         with pytest.raises(nats.errors.TimeoutError):
             await sub.fetch(1, timeout=1)
-        await letters.wait(1, timeout=10)
+        await letters.wait(1, within=10)
         await raw.close()
     (letter,) = got
     assert letter.reason_kind is DeadLetterReason.MAX_DELIVERIES

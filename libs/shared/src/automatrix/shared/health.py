@@ -51,7 +51,9 @@ def health_routes(service: str, readiness: Readiness) -> list[Route]:
 
     async def readyz(_: Request) -> Response:
         report = await readiness.report()
-        return JSONResponse({"service": service, **report}, status_code=200 if report["ready"] else 503)
+        return JSONResponse(
+            {"service": service, **report}, status_code=200 if report["ready"] else 503
+        )
 
     async def prometheus(_: Request) -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

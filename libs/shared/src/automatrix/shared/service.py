@@ -14,9 +14,10 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 from automatrix.shared.bus.bus import Bus
+from automatrix.shared.gc_tuning import tune_gc
 from automatrix.shared.health import Readiness, health_routes
 from automatrix.shared.settings import ServiceSettings
-from automatrix.shared.telemetry import setup_telemetry
+from automatrix.shared.telemetry import Telemetry, setup_telemetry
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,8 @@ def base_service(name: str, settings: ServiceSettings, app: Starlette | None = N
         if not bus.connected():
             raise ConnectionError(f"not connected to {settings.nats_url}")
         info = await bus.js.account_info()
-        return f"{bus.nc.connected_url.netloc if bus.nc.connected_url else '?'}, {info.streams} streams"
+        server = bus.nc.connected_url.netloc if bus.nc.connected_url else "?"
+        return f"{server}, {info.streams} streams"
 
     async def redis_check() -> str:
         await redis.ping()
@@ -86,10 +88,10 @@ async def connect_with_retry(bus: Bus, *, attempts: int = 120, delay_s: float = 
             await asyncio.sleep(delay_s)
 
 
-async def serve(service: Service) -> None:
+async def serve(service: Service, telemetry: Telemetry) -> None:
     """Run until SIGINT/SIGTERM: start the bus, serve HTTP, then stop in reverse order."""
-    telemetry = setup_telemetry(f"automatrix-{service.name}")
     await service.start()
+    tune_gc()
     config = uvicorn.Config(
         service.app,
         host=service.settings.http_host,
@@ -110,4 +112,5 @@ def run(create_app: Callable[[S], Service], settings: S) -> None:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    asyncio.run(serve(create_app(settings)))
+    telemetry = setup_telemetry(f"automatrix-{settings.service_name}")
+    asyncio.run(serve(create_app(settings), telemetry))

@@ -13,6 +13,8 @@ from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
+from automatrix.shared.bus.tracing import use_tracer_provider
+
 log = logging.getLogger(__name__)
 
 
@@ -53,6 +55,7 @@ def setup_telemetry(service_name: str) -> Telemetry:
         provider = TracerProvider(resource=resource)
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
         trace.set_tracer_provider(provider)
+        use_tracer_provider(provider)
         telemetry.tracer_provider = provider
         telemetry.exporting.append("traces")
     if _endpoint("METRICS") and os.environ.get("OTEL_METRICS_EXPORTER", "otlp") != "none":

@@ -2,7 +2,7 @@
 
 from automatrix.shared.bus.bus import Bus
 from automatrix.shared.bus.consumer import Consumer, Delivery
-from automatrix.shared.bus.errors import BusError, PublishFailed, RejectMessage
+from automatrix.shared.bus.errors import BusError, PublishError, RejectMessage
 from automatrix.shared.bus.topology import ConsumerSpec, StreamSpec, streams
 
 __all__ = [
@@ -11,7 +11,7 @@ __all__ = [
     "Consumer",
     "ConsumerSpec",
     "Delivery",
-    "PublishFailed",
+    "PublishError",
     "RejectMessage",
     "StreamSpec",
     "streams",

@@ -9,10 +9,7 @@ from typing import Any, Literal, TypeVar
 
 import nats.errors
 import nats.js.errors
-from faststream import AckPolicy
-from faststream.nats import JStream, NatsBroker, PullSub
-from faststream.nats.message import NatsMessage
-from faststream.nats.opentelemetry import NatsTelemetryMiddleware
+from faststream.nats import NatsBroker
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from redis.asyncio import Redis
@@ -21,12 +18,13 @@ from redis.exceptions import RedisError
 from automatrix.shared.bus import metrics
 from automatrix.shared.bus.consumer import Consumer, Handler
 from automatrix.shared.bus.deadletter import MAX_DELIVERIES_ADVISORY, MaxDeliveriesWatcher
-from automatrix.shared.bus.errors import PublishFailed
+from automatrix.shared.bus.errors import PublishError
 from automatrix.shared.bus.fallback import FallbackEntry, FallbackStore, Replayer
-from automatrix.shared.bus.headers import EVENT_TYPE, MSG_ID, ORIGIN, inject_trace
+from automatrix.shared.bus.headers import EVENT_TYPE, MSG_ID
 from automatrix.shared.bus.idempotency import IdempotencyGuard
 from automatrix.shared.bus.provision import ensure_consumer, provision_streams
 from automatrix.shared.bus.topology import ConsumerSpec, StreamSpec, streams
+from automatrix.shared.bus.tracing import producing
 from automatrix.shared.contracts import DeadLetter, Event
 from automatrix.shared.settings import BusSettings
 
@@ -50,10 +48,6 @@ UNREACHABLE = (
 )
 
 
-async def _pass_message(message: NatsMessage) -> NatsMessage:
-    return message
-
-
 class Bus:
     """Publish events and consume them, with at-least-once delivery and once-only effects."""
 
@@ -75,9 +69,8 @@ class Bus:
             apply_types=False,
             logger=None,
             max_reconnect_attempts=-1,
-            reconnect_time_wait=0.25,
+            reconnect_time_wait=0.25,  # type: ignore[arg-type]  # nats-py takes seconds as float
             connect_timeout=2,
-            middlewares=(NatsTelemetryMiddleware(),),
             reconnected_cb=self._on_reconnect,
         )
         self.fallback = FallbackStore(self.redis, namespace=settings.bus_namespace)
@@ -89,6 +82,7 @@ class Bus:
         )
         self.replayer.drained.set()
         self._consumers: list[tuple[Consumer[Any], int, int]] = []
+        self._loops: list[asyncio.Task[None]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._started = False
 
@@ -110,15 +104,28 @@ class Bus:
         await self.broker.connect()
         self._started = True
         await provision_streams(self.js, self.stream_specs, self.settings)
+        await self._watch_max_deliveries()
         for consumer, batch, workers in self._consumers:
             await ensure_consumer(self.js, consumer.spec, self.settings)
-            self._register(consumer, batch, workers)
-        await self._watch_max_deliveries()
-        await self.broker.start()
+            for worker in range(workers):
+                sub = await self.js.pull_subscribe_bind(consumer.spec.durable, consumer.spec.stream)
+                self._loops.append(
+                    asyncio.create_task(
+                        consumer.run(sub, batch), name=f"consume-{consumer.spec.durable}-{worker}"
+                    )
+                )
         self._tasks.append(asyncio.create_task(self.replayer.run(), name="bus-replayer"))
 
     async def stop(self) -> None:
         """Stop consuming (in-flight handlers finish), then close connections."""
+        for loop in self._loops:
+            loop.cancel()
+        for loop in self._loops:
+            with contextlib.suppress(asyncio.CancelledError):
+                await loop
+        self._loops.clear()
+        for consumer, _, _ in self._consumers:
+            await consumer.drain()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -155,28 +162,29 @@ class Bus:
             **(headers or {}),
             MSG_ID: event.message_id,
             EVENT_TYPE: event.EVENT_TYPE,
-            ORIGIN: self.name,
         }
         stream = event.SUBJECT.stream
         if stream is None:
-            await self.broker.publish(payload, target, headers=inject_trace(all_headers))
+            with producing(target, event.message_id, all_headers, "core"):
+                await self.nc.publish(target, payload, headers=all_headers)
             metrics.PUBLISHED.labels("core", "core").inc()
             return "core"
         if self.connected() and self.replayer.drained.is_set():
             try:
-                await self.broker.publish(
-                    payload,
-                    target,
-                    headers=all_headers,
-                    stream=stream,
-                    timeout=self.settings.bus_publish_timeout_s,
-                )
+                with producing(target, event.message_id, all_headers, "jetstream"):
+                    await self.js.publish(
+                        target,
+                        payload,
+                        headers=all_headers,
+                        timeout=self.settings.bus_publish_timeout_s,
+                    )
             except UNREACHABLE as exc:
                 log.warning("NATS publish to %s failed (%r); using the Redis fallback", target, exc)
             else:
                 metrics.PUBLISHED.labels(stream, "jetstream").inc()
                 return "jetstream"
-        await self._to_fallback(FallbackEntry(target, stream, payload, inject_trace(all_headers)))
+        with producing(target, event.message_id, all_headers, "fallback"):
+            await self._to_fallback(FallbackEntry(target, stream, payload, all_headers))
         metrics.PUBLISHED.labels(stream, "fallback").inc()
         return "fallback"
 
@@ -185,14 +193,17 @@ class Bus:
         try:
             await self.fallback.store(entry)
         except (RedisError, OSError) as exc:
-            raise PublishFailed(f"NATS and the Redis fallback both failed: {exc}") from exc
+            raise PublishError(f"NATS and the Redis fallback both failed: {exc}") from exc
         self.replayer.wake()
 
     async def _publish_replayed(
         self, subject: str, payload: bytes, headers: dict[str, str], stream: str
     ) -> None:
         await self.js.publish(
-            subject, payload, headers=headers, stream=stream,
+            subject,
+            payload,
+            headers=headers,
+            stream=stream,
             timeout=self.settings.bus_publish_timeout_s,
         )
 
@@ -218,30 +229,15 @@ class Bus:
             else None
         )
         consumer = Consumer(
-            spec, model, handler, settings=self.settings,
-            dead_letter=self.publish_dead_letter, guard=guard,
+            spec,
+            model,
+            handler,
+            settings=self.settings,
+            dead_letter=self.publish_dead_letter,
+            guard=guard,
         )
         self._consumers.append((consumer, batch, workers))
         return consumer
-
-    def _register(self, consumer: Consumer[Any], batch: int, workers: int) -> None:
-        spec = consumer.spec
-
-        async def on_message(message: NatsMessage) -> None:
-            await consumer.process(message.raw_message)
-
-        self.broker.subscriber(
-            spec.filter_subjects[0],
-            stream=JStream(spec.stream, declare=False),
-            durable=spec.durable,
-            config=spec.config(self.settings),
-            pull_sub=PullSub(batch_size=batch, timeout=1.0),
-            ack_policy=AckPolicy.MANUAL,
-            decoder=_pass_message,
-            no_reply=True,
-            max_workers=workers,
-            include_in_schema=False,
-        )(on_message)
 
     async def _watch_max_deliveries(self) -> None:
         watched = {consumer.spec.stream for consumer, _, _ in self._consumers}

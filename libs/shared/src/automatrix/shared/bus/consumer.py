@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+import nats.errors
+import nats.js.errors
 from nats.aio.msg import Msg
+from nats.js import JetStreamContext
 from pydantic import ValidationError
 from redis.asyncio.client import Pipeline
 
@@ -17,12 +21,15 @@ from automatrix.shared.bus.deadletter import PublishDeadLetter, from_message, re
 from automatrix.shared.bus.errors import RejectMessage
 from automatrix.shared.bus.idempotency import AlreadyHandled, IdempotencyGuard
 from automatrix.shared.bus.topology import ConsumerSpec, retry_after
+from automatrix.shared.bus.tracing import consuming
 from automatrix.shared.contracts import DeadLetterReason, Event, FieldError
 from automatrix.shared.settings import BusSettings
 
 log = logging.getLogger(__name__)
 
 E = TypeVar("E", bound=Event)
+
+FETCH_WAIT_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +70,7 @@ class Consumer(Generic[E]):
             for name in ("ok", "duplicate", "retry", "dead_letter")
         }
         self._seconds = metrics.HANDLER_SECONDS.labels(spec.durable)
+        self._inflight: asyncio.Future[list[str]] | None = None
 
     async def process(self, msg: Msg) -> str:
         """Handle one delivery and settle it; returns the outcome name."""
@@ -71,7 +79,9 @@ class Consumer(Generic[E]):
         except Exception:
             # Settling itself failed (dead-letter copy not stored, ack lost): the message
             # stays unacked and comes back, so nothing accepted is dropped.
-            log.exception("%s: could not settle %s; it will be redelivered", self.spec.durable, msg.subject)
+            log.exception(
+                "%s: could not settle %s; it will be redelivered", self.spec.durable, msg.subject
+            )
             outcome = "retry"
         self._outcomes[outcome].inc()
         return outcome
@@ -94,9 +104,20 @@ class Consumer(Generic[E]):
             return await self._reject(msg, DeadLetterReason.HANDLER_REJECTED, str(exc))
         except Exception as exc:
             if attempt >= self.settings.bus_max_deliver:
-                log.warning("%s: %s failed on its last delivery: %r", self.spec.durable, event.message_id, exc)
+                log.warning(
+                    "%s: %s failed on its last delivery: %r",
+                    self.spec.durable,
+                    event.message_id,
+                    exc,
+                )
                 return await self._reject(msg, DeadLetterReason.MAX_DELIVERIES, repr(exc))
-            log.info("%s: %s failed (attempt %d), retrying: %r", self.spec.durable, event.message_id, attempt, exc)
+            log.info(
+                "%s: %s failed (attempt %d), retrying: %r",
+                self.spec.durable,
+                event.message_id,
+                attempt,
+                exc,
+            )
             await msg.nak(delay=retry_after(self.settings, attempt).total_seconds())
             return "retry"
         finally:
@@ -106,17 +127,45 @@ class Consumer(Generic[E]):
 
     async def _run(self, event: E, msg: Msg, attempt: int) -> None:
         headers = msg.headers or {}
-        if self.guard is None:
-            await self.handler(event, Delivery(msg.subject, attempt, headers, None))
-            return
-        async with self.guard.once(event.message_id) as tx:
-            await self.handler(event, Delivery(msg.subject, attempt, headers, tx))
+        with consuming(msg.subject, event.message_id, headers, self.spec.durable, attempt):
+            if self.guard is None:
+                await self.handler(event, Delivery(msg.subject, attempt, headers, None))
+                return
+            async with self.guard.once(event.message_id) as tx:
+                await self.handler(event, Delivery(msg.subject, attempt, headers, tx))
+
+    async def run(self, sub: JetStreamContext.PullSubscription, batch: int) -> None:
+        """Fetch and settle until cancelled; a batch in hand is always finished first."""
+        while True:
+            try:
+                msgs = await sub.fetch(batch, timeout=FETCH_WAIT_S)
+            except nats.errors.TimeoutError:
+                continue
+            except (
+                nats.errors.ConnectionClosedError,
+                nats.js.errors.ServiceUnavailableError,
+                nats.errors.ConnectionReconnectingError,
+            ) as exc:
+                log.info("%s: fetch paused (%r)", self.spec.durable, exc)
+                await asyncio.sleep(FETCH_WAIT_S)  # back off while NATS reconnects
+                continue
+            # Shielded: stopping the loop must not abandon a batch half-settled; see drain().
+            self._inflight = asyncio.gather(*(self.process(msg) for msg in msgs))
+            await asyncio.shield(self._inflight)
+
+    async def drain(self) -> None:
+        """Wait for the batch in hand (after the fetch loop was cancelled)."""
+        if self._inflight is not None:
+            await asyncio.gather(self._inflight, return_exceptions=True)
 
     async def _reject(
         self, msg: Msg, reason: DeadLetterReason, detail: str, exc: ValidationError | None = None
     ) -> str:
         letter = from_message(
-            msg, reason=reason, detail=detail, errors=FieldError.from_validation_error(exc) if exc else None
+            msg,
+            reason=reason,
+            detail=detail,
+            errors=FieldError.from_validation_error(exc) if exc else None,
         )
         # The copy must be safe before the original goes: on a failed copy, nak and retry.
         await self.dead_letter(letter)

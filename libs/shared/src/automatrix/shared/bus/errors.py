@@ -7,7 +7,7 @@ class BusError(RuntimeError):
     """The bus could not do what was asked."""
 
 
-class PublishFailed(BusError):
+class PublishError(BusError):
     """Neither JetStream nor the Redis fallback accepted the event."""
 
 

@@ -9,9 +9,11 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from redis.typing import EncodableT, FieldT
 
 from automatrix.shared.bus import metrics
 from automatrix.shared.bus.headers import REPLAYED
@@ -30,7 +32,7 @@ class FallbackEntry:
     payload: bytes
     headers: dict[str, str]
 
-    def fields(self) -> dict[bytes | str, bytes | str]:
+    def fields(self) -> dict[FieldT, EncodableT]:
         return {
             "subject": self.subject,
             "stream": self.stream,
@@ -66,7 +68,10 @@ class FallbackStore:
         return int(await self.redis.xlen(self.key))
 
     async def oldest(self, count: int) -> list[tuple[bytes, FallbackEntry]]:
-        rows = await self.redis.xrange(self.key, "-", "+", count=count)
+        rows = cast(
+            list[tuple[bytes, dict[bytes, bytes]]],
+            await self.redis.xrange(self.key, "-", "+", count=count),
+        )
         return [(entry_id, FallbackEntry.from_fields(fields)) for entry_id, fields in rows]
 
     async def remove(self, entry_ids: list[bytes]) -> None:
@@ -138,6 +143,9 @@ class Replayer:
                     moved = await self.replay_once()
                     if moved:
                         log.info("replayed %d fallback events into JetStream", moved)
+                elif not self.drained.is_set() and await self.store.pending() == 0:
+                    # Another process holds the lease and has replayed what this one stored.
+                    self.drained.set()
             except (RedisError, OSError) as exc:
                 log.warning("fallback replay paused: %s", exc)
             except Exception:

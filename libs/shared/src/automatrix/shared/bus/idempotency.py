@@ -41,7 +41,7 @@ class IdempotencyGuard:
             await tx.watch(key)
             if await tx.exists(key):
                 raise AlreadyHandled(message_id)
-            tx.multi()
+            tx.multi()  # type: ignore[no-untyped-call]
             yield tx
             tx.set(key, b"1", ex=self.ttl_s)
             try:

@@ -17,14 +17,18 @@ FALLBACK_PENDING = Gauge(
     "automatrix_bus_fallback_pending", "Events waiting in the Redis fallback stream."
 )
 HANDLED = Counter(
-    "automatrix_bus_handled_total", "Deliveries handled, by consumer and outcome.",
+    "automatrix_bus_handled_total",
+    "Deliveries handled, by consumer and outcome.",
     ["consumer", "outcome"],
 )
 HANDLER_SECONDS = Histogram(
-    "automatrix_bus_handler_seconds", "Handler duration.", ["consumer"],
+    "automatrix_bus_handler_seconds",
+    "Handler duration.",
+    ["consumer"],
     buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30),
 )
 DEAD_LETTERS = Counter(
-    "automatrix_bus_dead_letters_total", "Messages dead-lettered, by stream and reason.",
+    "automatrix_bus_dead_letters_total",
+    "Messages dead-lettered, by stream and reason.",
     ["stream", "reason"],
 )

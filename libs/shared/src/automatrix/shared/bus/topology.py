@@ -70,38 +70,60 @@ def streams() -> tuple[StreamSpec, ...]:
 
     return (
         StreamSpec(
-            "AI_REQUESTS", _captures(REQUESTS), RetentionPolicy.WORK_QUEUE,
-            "Inference requests waiting for relaycore, by priority.", max_age_s=DAY,
+            "AI_REQUESTS",
+            _captures(REQUESTS),
+            RetentionPolicy.WORK_QUEUE,
+            "Inference requests waiting for relaycore, by priority.",
+            max_age_s=DAY,
         ),
         StreamSpec(
-            "AI_DISPATCH", _captures(DISPATCH), RetentionPolicy.WORK_QUEUE,
+            "AI_DISPATCH",
+            _captures(DISPATCH),
+            RetentionPolicy.WORK_QUEUE,
             "Requests routed to one deployment, waiting for an inference worker.",
             max_age_s=DAY,
         ),
         StreamSpec(
-            "AI_RESULTS", _captures(RESULTS), RetentionPolicy.LIMITS,
-            "Completed and failed results, addressed to the requester.", max_age_s=3600.0,
+            "AI_RESULTS",
+            _captures(RESULTS),
+            RetentionPolicy.LIMITS,
+            "Completed and failed results, addressed to the requester.",
+            max_age_s=3600.0,
         ),
         StreamSpec(
-            "AI_TELEMETRY", _captures(TELEMETRY), RetentionPolicy.LIMITS,
+            "AI_TELEMETRY",
+            _captures(TELEMETRY),
+            RetentionPolicy.LIMITS,
             "Service telemetry for neuroweaver and dashboards.",
-            max_age_s=7 * DAY, max_bytes=2 * 1024**3,
+            max_age_s=7 * DAY,
+            max_bytes=2 * 1024**3,
         ),
         StreamSpec(
-            "AI_MODELS", _captures(MODELS), RetentionPolicy.LIMITS,
+            "AI_MODELS",
+            _captures(MODELS),
+            RetentionPolicy.LIMITS,
             "Model versions published, promoted and rolled back.",
         ),
         StreamSpec(
-            "AI_TRAINING", _captures(TRAINING), RetentionPolicy.LIMITS,
-            "Live training progress per run.", max_age_s=7 * DAY,
+            "AI_TRAINING",
+            _captures(TRAINING),
+            RetentionPolicy.LIMITS,
+            "Live training progress per run.",
+            max_age_s=7 * DAY,
         ),
         StreamSpec(
-            "AI_CONTROL", _captures(CONTROL), RetentionPolicy.LIMITS,
-            "Control commands from the ecosystem API to the services.", max_age_s=30 * DAY,
+            "AI_CONTROL",
+            _captures(CONTROL),
+            RetentionPolicy.LIMITS,
+            "Control commands from the ecosystem API to the services.",
+            max_age_s=30 * DAY,
         ),
         StreamSpec(
-            "AI_DLQ", _captures(DLQ), RetentionPolicy.LIMITS,
-            "Dead letters with their reason, for operators.", max_age_s=30 * DAY,
+            "AI_DLQ",
+            _captures(DLQ),
+            RetentionPolicy.LIMITS,
+            "Dead letters with their reason, for operators.",
+            max_age_s=30 * DAY,
         ),
     )
 
@@ -144,10 +166,12 @@ class ConsumerSpec:
 
     @classmethod
     def on(cls, subject: Subject, durable: str, **values: str) -> ConsumerSpec:
-        """A consumer of one subject filter, e.g. ``on(REQUESTS, "relaycore-high", priority="high")``."""
+        """A consumer of one subject filter: ``on(REQUESTS, "relay-high", priority="high")``."""
         if subject.stream is None:
             raise LookupError(f"{subject.template} is core NATS; it has no durable consumers")
-        return cls(durable=durable, stream=subject.stream, filter_subjects=(subject.filter(**values),))
+        return cls(
+            durable=durable, stream=subject.stream, filter_subjects=(subject.filter(**values),)
+        )
 
 
 def retry_after(settings: BusSettings, delivered: int) -> timedelta:

@@ -35,10 +35,9 @@ class _StopRequestedError(Exception):
 
 def embedded_nats(plan: LaunchPlan, store: Path, port: int, monitor_port: int) -> NatsServer:
     """The launcher's nats-server: JetStream under ``store``, fsync as the plan says."""
-    server = NatsServer(
+    return NatsServer(
         store_dir=store, port=port, monitor_port=monitor_port, sync_interval=plan.nats_sync_interval
     )
-    return server
 
 
 class Launcher:
