@@ -70,7 +70,7 @@ class Consumer(Generic[E]):
             for name in ("ok", "duplicate", "retry", "dead_letter")
         }
         self._seconds = metrics.HANDLER_SECONDS.labels(spec.durable)
-        self._inflight: asyncio.Future[list[str]] | None = None
+        self._inflight: set[asyncio.Future[list[str]]] = set()
 
     async def process(self, msg: Msg) -> str:
         """Handle one delivery and settle it; returns the outcome name."""
@@ -149,14 +149,19 @@ class Consumer(Generic[E]):
                 log.info("%s: fetch paused (%r)", self.spec.durable, exc)
                 await asyncio.sleep(FETCH_WAIT_S)  # back off while NATS reconnects
                 continue
+            except Exception:
+                log.exception("%s: fetch failed; retrying", self.spec.durable)
+                await asyncio.sleep(FETCH_WAIT_S)
+                continue
             # Shielded: stopping the loop must not abandon a batch half-settled; see drain().
-            self._inflight = asyncio.gather(*(self.process(msg) for msg in msgs))
-            await asyncio.shield(self._inflight)
+            batch_done = asyncio.gather(*(self.process(msg) for msg in msgs))
+            self._inflight.add(batch_done)
+            batch_done.add_done_callback(self._inflight.discard)
+            await asyncio.shield(batch_done)
 
     async def drain(self) -> None:
-        """Wait for the batch in hand (after the fetch loop was cancelled)."""
-        if self._inflight is not None:
-            await asyncio.gather(self._inflight, return_exceptions=True)
+        """Wait for the batches in hand (after the fetch loops were cancelled)."""
+        await asyncio.gather(*self._inflight, return_exceptions=True)
 
     async def _reject(
         self, msg: Msg, reason: DeadLetterReason, detail: str, exc: ValidationError | None = None
