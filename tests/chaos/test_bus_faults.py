@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,23 @@ def consumer_env(settings: BusSettings) -> dict[str, str]:
         "BUS_ACK_WAIT_S": "2",
         "BUS_STREAM_REPLICAS": str(settings.bus_stream_replicas),
     }
+
+
+async def start_counter(
+    bus: Bus, key: str, log: Path, durable: str = "chaos-counter"
+) -> subprocess.Popen[bytes]:
+    """Declare the durable consumer, then start a counting consumer process on it."""
+    await ensure_consumer(bus.js, ConsumerSpec.on(TELEMETRY, durable), bus.settings)
+    return spawn(
+        "tests.support.counting_consumer", durable, key, env=consumer_env(bus.settings), log=log
+    )
+
+
+def effects_reach(redis: Redis, key: str, n: int) -> Callable[[], Awaitable[bool]]:
+    async def reached() -> bool:
+        return int(await redis.llen(key)) >= n
+
+    return reached
 
 
 async def publish_steadily(
@@ -88,34 +106,17 @@ async def test_consumer_killed_and_restarted_mid_run_loses_and_repeats_nothing(
     settings = bus_settings(bus_ack_wait_s=2.0)
     key = f"{namespace}effects"
     sent = events()
-    env = consumer_env(settings)
     bus = Bus(settings, name="chaos-publisher")
     async with bus:
-        await ensure_consumer(bus.js, ConsumerSpec.on(TELEMETRY, "chaos-counter"), settings)
-        consumer = spawn(
-            "tests.support.counting_consumer",
-            "chaos-counter",
-            key,
-            env=env,
-            log=tmp_path / "c1.log",
-        )
+        consumer = await start_counter(bus, key, tmp_path / "c1.log")
         try:
             publishing = asyncio.create_task(publish_steadily(bus, sent, per_second=4000))
-
-            async def a_third_done() -> bool:
-                return int(await redis.llen(key)) >= EVENTS // 3
-
-            await wait_until(a_third_done, within=60, what="a third of the effects")
+            third = effects_reach(redis, key, EVENTS // 3)
+            await wait_until(third, within=60, what="a third of the effects")
             kill(consumer)  # SIGKILL: in-flight handlers die unacknowledged
             killed_at = int(await redis.llen(key))
             assert killed_at < EVENTS, "the kill came too late to test anything"
-            consumer = spawn(
-                "tests.support.counting_consumer",
-                "chaos-counter",
-                key,
-                env=env,
-                log=tmp_path / "c2.log",
-            )
+            consumer = await start_counter(bus, key, tmp_path / "c2.log")
             paths = await publishing
             assert paths["jetstream"] == EVENTS
             await assert_exactly_once(bus, redis, key, sent)
@@ -135,22 +136,12 @@ async def test_nats_down_for_5s_publishers_fall_back_to_redis_and_replay(
     sent = events()
     bus = Bus(settings, name="chaos-publisher")
     async with bus:
-        await ensure_consumer(bus.js, ConsumerSpec.on(TELEMETRY, "chaos-counter"), settings)
-        consumer = spawn(
-            "tests.support.counting_consumer",
-            "chaos-counter",
-            key,
-            env=consumer_env(settings),
-            log=tmp_path / "c.log",
-        )
+        consumer = await start_counter(bus, key, tmp_path / "c.log")
         try:
             # 10,000 events over ~10 s; NATS is stopped from about 2 s to at least 7 s.
             publishing = asyncio.create_task(publish_steadily(bus, sent, per_second=1000))
-
-            async def some_delivered() -> bool:
-                return int(await redis.llen(key)) >= 1000
-
-            await wait_until(some_delivered, within=60, what="the first 1,000 effects")
+            first = effects_reach(redis, key, 1000)
+            await wait_until(first, within=60, what="the first 1,000 effects")
             nats_server.stop()
             down_since = time.monotonic()
 
@@ -195,21 +186,11 @@ async def test_r3_cluster_survives_one_node_killed_under_load(
     async with bus:
         info = await bus.js.stream_info("AI_TELEMETRY")
         assert info.config.num_replicas == 3
-        await ensure_consumer(bus.js, ConsumerSpec.on(TELEMETRY, "chaos-counter"), settings)
-        consumer = spawn(
-            "tests.support.counting_consumer",
-            "chaos-counter",
-            key,
-            env=consumer_env(settings),
-            log=tmp_path / "c.log",
-        )
+        consumer = await start_counter(bus, key, tmp_path / "c.log")
         try:
             publishing = asyncio.create_task(publish_steadily(bus, sent, per_second=2000))
-
-            async def a_quarter_done() -> bool:
-                return int(await redis.llen(key)) >= EVENTS // 4
-
-            await wait_until(a_quarter_done, within=60, what="a quarter of the effects")
+            quarter = effects_reach(redis, key, EVENTS // 4)
+            await wait_until(quarter, within=60, what="a quarter of the effects")
             victim = nats_cluster[0]
             victim.kill()
             paths = await publishing
