@@ -35,18 +35,24 @@ class Service:
     bus: Bus
     readiness: Readiness
     app: ASGIApp
+    prepare: list[Hook] = field(default_factory=list)
+    """Run before the bus starts consuming: what handlers need (e.g. loaded models)."""
     on_start: list[Hook] = field(default_factory=list)
+    """Run once the bus is up: what needs publishing (e.g. registration)."""
     on_stop: list[Hook] = field(default_factory=list)
+    """Run after the bus stopped consuming, in reverse order of registration."""
 
     async def start(self) -> None:
+        for hook in self.prepare:
+            await hook()
         await connect_with_retry(self.bus)
         for hook in self.on_start:
             await hook()
 
     async def stop(self) -> None:
+        await self.bus.stop()
         for hook in reversed(self.on_stop):
             await hook()
-        await self.bus.stop()
 
 
 def base_service(name: str, settings: ServiceSettings, app: Starlette | None = None) -> Service:

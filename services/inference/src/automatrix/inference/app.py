@@ -1,12 +1,105 @@
-"""Wiring of the inference service."""
+"""Wiring of the inference service: Triton (embedded or external), providers, serving."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import socket
+
+from automatrix.inference.deployments import Backend, Deployment, load_deployments
+from automatrix.inference.providers import Provider
+from automatrix.inference.registration import Registrar
+from automatrix.inference.serving import DispatchServer
 from automatrix.inference.settings import Settings
+from automatrix.inference.triton.client import TritonClient
+from automatrix.inference.triton.embedded import EmbeddedTriton, LocalModelSpec
+from automatrix.shared.contracts import RequestKind
 from automatrix.shared.service import Service, base_service
 
 
+def local_specs(deployments: list[Deployment], settings: Settings) -> list[LocalModelSpec]:
+    """The models the embedded Triton must serve for the local deployments configured."""
+    from automatrix.inference.models.gemma import GemmaSettings, gemma_spec
+    from automatrix.inference.models.minilm import MODEL_NAME as MINILM
+    from automatrix.inference.models.minilm import minilm_spec
+
+    wanted = {d.model for d in deployments if d.backend is Backend.LOCAL}
+    specs: list[LocalModelSpec] = []
+    if MINILM in wanted:
+        specs.append(minilm_spec(cache_dir=settings.state_dir / "models"))
+    if "gemma3-270m" in wanted:
+        specs.append(
+            gemma_spec(
+                GemmaSettings(instances=settings.gemma_instances, n_threads=settings.gemma_threads)
+            )
+        )
+    unknown = wanted - {spec.name for spec in specs}
+    if unknown:
+        raise ValueError(
+            f"no local model named {sorted(unknown)} (known: minilm-embed, gemma3-270m)"
+        )
+    return specs
+
+
+def provider_for(deployment: Deployment, triton: TritonClient) -> Provider:
+    """The backend that serves one deployment."""
+    from automatrix.inference.providers.local import TritonChatProvider, TritonEmbeddingProvider
+
+    if deployment.backend is Backend.LITELLM:
+        from automatrix.inference.providers.litellm_provider import LiteLLMProvider
+
+        return LiteLLMProvider(deployment)
+    if deployment.kind is RequestKind.EMBEDDING:
+        return TritonEmbeddingProvider(deployment, triton)
+    return TritonChatProvider(deployment, triton)
+
+
 def create_app(settings: Settings | None = None) -> Service:
-    """Build the service: bus, readiness checks and HTTP app."""
+    """Build the service: bus, Triton, one provider per deployment, readiness checks."""
     settings = settings or Settings()
-    return base_service("inference", settings)
+    service = base_service("inference", settings)
+    deployments = list(load_deployments().values())
+    instance = f"{socket.gethostname()}-{os.getpid()}"
+    embedded: EmbeddedTriton | None = None
+    if settings.triton_url:
+        triton = TritonClient(settings.triton_url)
+    else:
+        embedded = EmbeddedTriton(
+            settings.state_dir,
+            http_port=settings.triton_http_port,
+            grpc_port=settings.triton_grpc_port,
+            metrics_port=settings.triton_metrics_port,
+        )
+        triton = TritonClient(embedded.grpc_url, headers=embedded.grpc_headers())
+    served = {d.name: (d, provider_for(d, triton)) for d in deployments}
+    DispatchServer(service.bus, served, instance=instance).subscribe()
+    registrar = Registrar(
+        service.bus, deployments, instance=instance, interval_s=settings.heartbeat_interval_s
+    )
+    local = [d.model for d in deployments if d.backend is Backend.LOCAL]
+
+    async def start_triton() -> None:
+        if embedded is not None:
+            specs = local_specs(deployments, settings)
+            await asyncio.to_thread(embedded.start, specs)
+
+    async def stop_triton() -> None:
+        await triton.close()
+        if embedded is not None:
+            await asyncio.to_thread(embedded.stop)
+
+    async def triton_check() -> str:
+        if not await triton.ready():
+            raise ConnectionError(f"Triton at {triton.url} is not ready")
+        missing = [name for name in local if not await triton.model_ready(name)]
+        if missing:
+            raise RuntimeError(f"models not ready: {', '.join(missing)}")
+        where = "embedded" if embedded is not None else "external"
+        return f"{where} at {triton.url}, {len(local)} local models ready"
+
+    service.prepare.append(start_triton)
+    service.on_start.append(registrar.start)
+    service.on_stop.append(stop_triton)
+    service.on_stop.append(registrar.stop)
+    service.readiness.add("triton", triton_check)
+    return service

@@ -98,6 +98,7 @@ class Bus:
         self.replayer.drained.set()
         self._consumers: list[tuple[Consumer[Any], int, int]] = []
         self._loops: list[asyncio.Task[None]] = []
+        self._pulls: list[JetStreamContext.PullSubscription] = []
         self._replaying: asyncio.Task[None] | None = None
         self._started = False
 
@@ -124,6 +125,7 @@ class Bus:
             await ensure_consumer(self.js, consumer.spec, self.settings)
             for worker in range(workers):
                 sub = await self.js.pull_subscribe_bind(consumer.spec.durable, consumer.spec.stream)
+                self._pulls.append(sub)
                 self._loops.append(
                     asyncio.create_task(
                         consumer.run(sub, batch), name=f"consume-{consumer.spec.durable}-{worker}"
@@ -137,6 +139,12 @@ class Bus:
         self._loops.clear()
         for consumer, _, _ in self._consumers:
             await consumer.drain()
+        # Unsubscribe rather than let the connection drain them: a pull request's late
+        # status reply would sit in a queue no loop reads, and the drain would wait 30 s.
+        for pull in self._pulls:
+            with contextlib.suppress(nats.errors.Error):
+                await pull.unsubscribe()
+        self._pulls.clear()
         if self._replaying is not None:
             await _cancel([self._replaying])
             self._replaying = None

@@ -151,6 +151,13 @@ class InferenceDispatched(Deadlined):
     deployment: SubjectToken = Field(description="Deployment chosen to serve this attempt.")
     attempt: int = Field(default=1, ge=1, le=16, description="Attempt number, from 1.")
     request: InferenceRequested = Field(description="The original request, unchanged.")
+    report_failure_to: SubjectToken | None = Field(
+        default=None,
+        description=(
+            "Requester token that receives this attempt's failure instead of the original "
+            "requester, so the router can retry or fall back; unset: a failure is final."
+        ),
+    )
 
     @model_validator(mode="after")
     def _matches_request(self) -> Self:

@@ -66,9 +66,19 @@ class TelemetryEvent(Event):
         default=None, description="Deployment this record is about."
     )
     model: str | None = Field(default=None, pattern=MODEL_PATTERN, description="Model involved.")
+    model_version: int | None = Field(
+        default=None, ge=1, description="Version of a local model that served the request."
+    )
+    attempt: int | None = Field(default=None, ge=1, le=16, description="Attempt number, from 1.")
     outcome: Outcome | None = Field(default=None, description="How the request ended.")
     error_kind: ErrorKind | None = Field(default=None, description="Cause, when it failed.")
     latency_ms: FiniteFloat | None = Field(default=None, ge=0, description="Latency in ms.")
+    queue_ms: FiniteFloat | None = Field(
+        default=None, ge=0, description="Time the work waited before it started, in ms."
+    )
+    cost_usd: FiniteFloat | None = Field(
+        default=None, ge=0, description="Cost of the attempt in US dollars."
+    )
     input_tokens: int | None = Field(default=None, ge=0, description="Prompt tokens.")
     output_tokens: int | None = Field(default=None, ge=0, description="Generated tokens.")
     cpu_percent: FiniteFloat | None = Field(

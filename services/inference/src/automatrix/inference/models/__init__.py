@@ -1,0 +1,1 @@
+"""Local models served by the embedded Triton."""
