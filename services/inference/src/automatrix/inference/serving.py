@@ -136,9 +136,7 @@ class DispatchServer:
     ) -> ProviderResult | EmbeddingResult:
         request = event.request
         if request.kind is RequestKind.EMBEDDING:
-            return await provider.embed(
-                [text if isinstance(text, str) else str(text) for text in request.input]
-            )
+            return await provider.embed(request.input)
         if not request.stream:
             return await provider.complete(request)
         return await self._stream(provider, request)

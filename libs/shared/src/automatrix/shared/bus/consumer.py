@@ -139,7 +139,7 @@ class Consumer(Generic[E]):
         while True:
             try:
                 msgs = await sub.fetch(batch, timeout=FETCH_WAIT_S)
-            except nats.errors.TimeoutError:
+            except TimeoutError:  # nats.errors.TimeoutError, or asyncio's from a batch fetch
                 continue
             except (
                 nats.errors.ConnectionClosedError,
