@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,9 +29,10 @@ from nats.js.api import AckPolicy, ConsumerConfig
 from automatrix.shared.bus import Bus, ConsumerSpec, Delivery
 from automatrix.shared.contracts import TELEMETRY, TelemetryEvent
 from automatrix.shared.gc_tuning import tune_gc
-from automatrix.shared.launcher.redis_server import RedisServer, redis_binary
-from automatrix.shared.natsserver import NatsServer, free_port
 from automatrix.shared.settings import BusSettings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: find bench/
+from bench.infra import nats_and_redis
 
 WINDOW = 256
 BATCH = 256
@@ -192,16 +192,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=2_000, help="paced rate for latency, ev/s")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        redis = RedisServer(port=free_port(), data_dir=Path(tmp))
-        proc = subprocess.Popen(redis.argv(redis_binary()), stdout=subprocess.DEVNULL)
-        try:
-            redis.wait_ready(lambda: proc.poll() is None)
-            with NatsServer(store_dir=Path(tmp) / "nats") as server:
-                result = asyncio.run(bench(args, server.url, redis.url))
-        finally:
-            proc.terminate()
-            proc.wait(10)
+    with tempfile.TemporaryDirectory() as tmp, nats_and_redis(Path(tmp)) as (nats_url, redis_url):
+        result = asyncio.run(bench(args, nats_url, redis_url))
     print(
         f"raw JetStream: {result['raw_eps']:,} ev/s, p50 {result['raw_p50_ms']} ms, "
         f"p99 {result['raw_p99_ms']} ms at {args.rate:,.0f} ev/s"

@@ -1,19 +1,24 @@
-"""Local chat model: tokens/s and time to first token, through Triton and directly in llama.cpp.
+"""Local chat model: tokens/s and time to first token, through the service and in llama.cpp.
 
-"service" here means through Triton's streaming gRPC: a ``tritonclient.grpc.aio``
-``stream_infer`` call to the embedded Triton, its Python backend and PyTriton's proxy, and the
-decoupled ``gemma3-270m`` model, which runs llama.cpp and answers one response per delta; that
-is the model runtime of the inference service. The bus path in front of it (dispatch event,
-serving, chunk events) is not measured yet. "direct" is the same ``GemmaEngine`` (same GGUF,
-template, threads and sampling) iterated in this process, with nothing in between.
+Three paths to the same model, one request at a time, alternating:
 
-Requests alternate between the two, one at a time, with the same prompts, ``max_tokens`` and
-seeds, so both generate the same tokens. Time to first token runs from sending the request to
-the first non-empty delta; tokens/s is output tokens over the whole request; decode tokens/s
-leaves the first token out. Each figure is the median over requests.
+- "service": the whole path: an ``InferenceDispatched`` with ``stream: true`` published on
+  the bus, the inference service (``create_app``, in this process) serving it through Triton,
+  and ``StreamChunk`` events back on ``ai.v1.stream.<request_id>``;
+- "triton": a ``tritonclient.grpc.aio`` ``stream_infer`` call straight to the same embedded
+  Triton (its Python backend, PyTriton's proxy and the decoupled ``gemma3-270m`` model);
+- "direct": a ``GemmaEngine`` (same GGUF, template, threads and sampling) iterated in this
+  process, with nothing in between.
+
+The service uses the bench's Triton as an external one (``TRITON_URL``), so "service" and
+"triton" share one server and one llama.cpp engine. Prompts, ``max_tokens`` and seeds are
+the same on every path, so all generate the same tokens. Time to first token runs from
+sending the request to the first non-empty delta; tokens/s is output tokens over the whole
+request; decode tokens/s leaves the first token out. Each figure is the median over requests.
 
 Prints a human table, then one JSON line last:
 {"tok_s_service":…, "tok_s_direct":…, "ttft_ms_service":…, "ttft_ms_direct":…, …}
+(the "triton" path is reported as ``tok_s_triton`` and ``ttft_ms_triton``).
 
     .venv/bin/python bench/local_chat.py [--rounds 5] [--max-tokens 64] [--threads N]
 """
@@ -23,7 +28,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -32,10 +39,25 @@ from pathlib import Path
 
 import tritonclient.grpc.aio as triton_grpc
 
+from automatrix.inference.app import create_app
 from automatrix.inference.models.gemma import MODEL_NAME, GemmaEngine, GemmaSettings, gemma_spec
+from automatrix.inference.settings import Settings
 from automatrix.inference.triton import EmbeddedTriton
 from automatrix.inference.triton.streaming import stream_generate
-from automatrix.shared.contracts import ChatMessage, InferenceParams, Role
+from automatrix.shared.bus import Bus
+from automatrix.shared.contracts import (
+    STREAM,
+    ChatMessage,
+    InferenceDispatched,
+    InferenceParams,
+    InferenceRequested,
+    Role,
+    StreamChunk,
+)
+from automatrix.shared.settings import BusSettings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: find bench/
+from bench.infra import nats_and_redis
 
 SYSTEM = "You are a concise assistant."
 QUESTIONS = [
@@ -109,7 +131,33 @@ class Stopwatch:
         return Sample(ttft, end - self.started, output_tokens, "".join(self.parts))
 
 
-async def via_service(
+async def via_bus(
+    bus: Bus, request_id: str, messages: list[ChatMessage], params: InferenceParams
+) -> Sample:
+    chunks = await bus.nc.subscribe(STREAM.format(request_id=request_id))
+    request = InferenceRequested(
+        request_id=request_id,
+        requester="bench",
+        model=MODEL_NAME,
+        messages=messages,
+        params=params,
+        stream=True,
+    )
+    watch = Stopwatch()
+    await bus.publish(
+        InferenceDispatched(request_id=request_id, deployment=MODEL_NAME, request=request)
+    )
+    try:
+        while True:
+            chunk = StreamChunk.parse((await chunks.next_msg(timeout=120)).data)
+            watch.delta(chunk.delta)
+            if chunk.usage is not None:
+                return watch.finish(chunk.usage.output_tokens)
+    finally:
+        await chunks.unsubscribe()
+
+
+async def via_triton(
     client: triton_grpc.InferenceServerClient, messages: list[ChatMessage], params: InferenceParams
 ) -> Sample:
     watch = Stopwatch()
@@ -138,39 +186,61 @@ def requests(args: argparse.Namespace) -> Iterable[tuple[list[ChatMessage], Infe
 
 
 async def bench(
-    args: argparse.Namespace, server: EmbeddedTriton, engine: GemmaEngine
+    args: argparse.Namespace, server: EmbeddedTriton, engine: GemmaEngine, urls: tuple[str, str]
 ) -> dict[str, object]:
-    service, local = Route("service"), Route("direct")
+    service, triton, local = Route("service"), Route("triton"), Route("direct")
+    routes = (service, triton, local)
     same_text = 0
-    async with triton_grpc.InferenceServerClient(server.grpc_url) as client:
-        warm = conversation("Hello.")
-        await via_service(client, warm, InferenceParams(max_tokens=4))
-        await asyncio.to_thread(direct, engine, warm, InferenceParams(max_tokens=4))
-        for i, (messages, params) in enumerate(requests(args)):
-            # Alternate which path goes first, so neither always follows the other.
-            order = (service, local) if i % 2 == 0 else (local, service)
-            texts = []
-            for path in order:
-                if path is service:
-                    sample = await via_service(client, messages, params)
-                else:
-                    # On a thread, as in the Triton model, leaving this loop and its channel free.
-                    sample = await asyncio.to_thread(direct, engine, messages, params)
-                path.samples.append(sample)
-                texts.append(sample.text)
-            same_text += texts[0] == texts[1]
-    s, d = service.figures(), local.figures()
+    nats_url, redis_url = urls
+    with tempfile.TemporaryDirectory(prefix="bench-local-chat-svc-") as state:
+        app = create_app(
+            Settings(
+                nats_url=nats_url,
+                redis_url=redis_url,
+                state_dir=Path(state),
+                triton_url=server.grpc_url,
+                bus_namespace="bench:",
+            )
+        )
+        await app.start()
+        requester = Bus(BusSettings(nats_url=nats_url, redis_url=redis_url), name="bench")
+        try:
+            async with requester, triton_grpc.InferenceServerClient(server.grpc_url) as client:
+                warm = conversation("Hello.")
+                await via_bus(requester, "warm", warm, InferenceParams(max_tokens=4))
+                await via_triton(client, warm, InferenceParams(max_tokens=4))
+                await asyncio.to_thread(direct, engine, warm, InferenceParams(max_tokens=4))
+                for i, (messages, params) in enumerate(requests(args)):
+                    # Rotate which path goes first, so none always follows another.
+                    texts = []
+                    for path in routes[i % 3 :] + routes[: i % 3]:
+                        if path is service:
+                            sample = await via_bus(requester, f"r{i}", messages, params)
+                        elif path is triton:
+                            sample = await via_triton(client, messages, params)
+                        else:
+                            # On a thread, as in the Triton model, leaving this loop free.
+                            sample = await asyncio.to_thread(direct, engine, messages, params)
+                        path.samples.append(sample)
+                        texts.append(sample.text)
+                    same_text += len(set(texts)) == 1
+        finally:
+            await app.stop()
+    f = {route.name: route.figures() for route in routes}
     return {
-        "tok_s_service": s["tok_s"],
-        "tok_s_direct": d["tok_s"],
-        "ttft_ms_service": s["ttft_ms"],
-        "ttft_ms_direct": d["ttft_ms"],
-        "decode_tok_s_service": s["decode_tok_s"],
-        "decode_tok_s_direct": d["decode_tok_s"],
-        "tok_s_ratio": round(s["tok_s"] / d["tok_s"], 3),
-        "ttft_overhead_ms": round(s["ttft_ms"] - d["ttft_ms"], 2),
+        "tok_s_service": f["service"]["tok_s"],
+        "tok_s_direct": f["direct"]["tok_s"],
+        "ttft_ms_service": f["service"]["ttft_ms"],
+        "ttft_ms_direct": f["direct"]["ttft_ms"],
+        "tok_s_triton": f["triton"]["tok_s"],
+        "ttft_ms_triton": f["triton"]["ttft_ms"],
+        "decode_tok_s_service": f["service"]["decode_tok_s"],
+        "decode_tok_s_direct": f["direct"]["decode_tok_s"],
+        "decode_tok_s_triton": f["triton"]["decode_tok_s"],
+        "tok_s_ratio": round(f["service"]["tok_s"] / f["direct"]["tok_s"], 3),
+        "ttft_overhead_ms": round(f["service"]["ttft_ms"] - f["direct"]["ttft_ms"], 2),
         "requests_per_path": len(service.samples),
-        "output_tokens_per_path": s["output_tokens"],
+        "output_tokens_per_path": f["service"]["output_tokens"],
         "same_text": same_text,
         "max_tokens": args.max_tokens,
         "threads": args.threads,
@@ -180,7 +250,7 @@ async def bench(
                 "total_ms": [round(x.total_s * 1000, 2) for x in path.samples],
                 "output_tokens": [x.output_tokens for x in path.samples],
             }
-            for path in (service, local)
+            for path in routes
         },
     }
 
@@ -194,15 +264,20 @@ def main() -> None:
     args = parser.parse_args()
     settings = GemmaSettings(n_ctx=args.n_ctx, n_threads=args.threads)
     engine = GemmaEngine(settings)
-    with tempfile.TemporaryDirectory(prefix="bench-local-chat-") as tmp:
+    # The service serves gemma only: minilm-embed is not on the bench's Triton.
+    os.environ["AUTOMATRIX_DEPLOYMENT_MINILM_EMBED_ENABLED"] = "false"
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-local-chat-") as tmp,
+        nats_and_redis(Path(tmp)) as urls,
+    ):
         server = EmbeddedTriton(Path(tmp))
         server.start([gemma_spec(settings)])
         try:
-            result = asyncio.run(bench(args, server, engine))
+            result = asyncio.run(bench(args, server, engine, urls))
         finally:
             server.stop()
     print(f"{'path':<8} {'tok/s':>8} {'decode tok/s':>13} {'TTFT ms':>9}")
-    for name in ("service", "direct"):
+    for name in ("service", "triton", "direct"):
         print(
             f"{name:<8} {result[f'tok_s_{name}']:>8} {result[f'decode_tok_s_{name}']:>13}"
             f" {result[f'ttft_ms_{name}']:>9}"

@@ -24,5 +24,11 @@ def test_local_chat_bench_prints_service_and_direct_figures_as_json_last() -> No
         check=True,
     )
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    for key in ("tok_s_service", "tok_s_direct", "ttft_ms_service", "ttft_ms_direct"):
+    for key in (
+        "tok_s_service",
+        "tok_s_direct",
+        "ttft_ms_service",
+        "ttft_ms_direct",
+        "tok_s_triton",
+    ):
         assert figures[key] > 0, key
