@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 
 from automatrix.inference.deployments import Backend, Deployment, load_deployments
+from automatrix.inference.hotswap import ModelSwapper
 from automatrix.inference.providers import Provider
 from automatrix.inference.registration import Registrar
 from automatrix.inference.serving import DispatchServer
@@ -54,6 +56,10 @@ def provider_for(deployment: Deployment, triton: TritonClient) -> Provider:
     return TritonChatProvider(deployment, triton)
 
 
+def _token(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", text)[:48]
+
+
 def create_app(settings: Settings | None = None) -> Service:
     """Build the service: bus, Triton, one provider per deployment, readiness checks."""
     settings = settings or Settings()
@@ -71,6 +77,11 @@ def create_app(settings: Settings | None = None) -> Service:
             metrics_port=settings.triton_metrics_port,
         )
         triton = TritonClient(embedded.grpc_url, headers=embedded.grpc_headers())
+    if embedded is not None:
+        # NeuroWeaver's ONNX models, hot-swapped by version; an external Triton's models are
+        # its operator's to load.
+        swapper = ModelSwapper(js=lambda: service.bus.js, triton=embedded, client=triton)
+        swapper.subscribe(service.bus, durable=f"inference-models-{_token(instance)}")
     served = {d.name: (d, provider_for(d, triton)) for d in deployments}
     DispatchServer(service.bus, served, instance=instance).subscribe()
     registrar = Registrar(
