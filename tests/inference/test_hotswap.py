@@ -19,7 +19,14 @@ from onnx import TensorProto, helper, numpy_helper
 from automatrix.inference.hotswap import ModelSwapper
 from automatrix.inference.triton import EmbeddedTriton, TritonClient
 from automatrix.shared.bus import Bus
-from automatrix.shared.contracts import ArtifactRef, DeadLetter, DeadLetterReason, ModelPublished
+from automatrix.shared.contracts import (
+    ArtifactRef,
+    DeadLetter,
+    DeadLetterReason,
+    ModelAlias,
+    ModelPublished,
+    ModelRolledBack,
+)
 from automatrix.shared.settings import BusSettings
 
 BUCKET = "models"
@@ -65,7 +72,9 @@ class Stack:
     durable: str
     dead_letters: asyncio.Queue[DeadLetter]
 
-    async def publish(self, version: int, stored: bytes, declared: bytes | None = None) -> None:
+    async def publish(
+        self, version: int, stored: bytes, declared: bytes | None = None
+    ) -> ArtifactRef:
         """Store ``stored`` as the version's artifact; the event declares ``declared``'s hash."""
         declared = stored if declared is None else declared
         object_name = f"{self.name}/{version}/{uuid.uuid4().hex[:8]}/model.onnx"
@@ -78,6 +87,7 @@ class Stack:
             size_bytes=len(declared),
         )
         await self.bus.publish(ModelPublished(name=self.name, version=version, artifact=ref))
+        return ref
 
     async def version_served(self) -> int:
         outputs = await self.swapper.infer(self.name, {"x": X}, ["y"])
@@ -93,7 +103,7 @@ class Stack:
         """Wait until the published-events consumer has acked ``published`` events."""
         deadline = time.monotonic() + timeout_s
         while True:
-            info = await self.bus.js.consumer_info("AI_MODELS", f"{self.durable}-published")
+            info = await self.bus.js.consumer_info("AI_MODELS", self.durable)
             if (info.ack_floor.stream_seq or 0) >= published and not info.num_ack_pending:
                 return
             assert time.monotonic() < deadline, "timed out"
@@ -204,3 +214,26 @@ async def test_corrupt_artifact_is_rejected_and_old_version_serves(
     assert active.version == 1
     assert len(triton.models) == bound
     assert await stack.version_served() == 1
+
+
+async def test_a_rollback_moves_serving_back_to_the_earlier_version(stack: Stack) -> None:
+    first = await stack.publish(1, linear_model(1))
+    await stack.settled(1)
+    await stack.publish(2, linear_model(2))
+    await stack.settled(2)
+    assert await stack.version_served() == 2
+    await stack.bus.publish(
+        ModelRolledBack(
+            name=stack.name,
+            version=1,
+            artifact=first,
+            alias=ModelAlias.PRODUCTION,
+            previous_version=2,
+            reason="accuracy regression in production",
+        )
+    )
+    await stack.settled(3)
+    assert await stack.version_served() == 1
+    active = stack.swapper.active(stack.name)
+    assert active is not None
+    assert active.version == 1

@@ -26,6 +26,7 @@ import nats.js.errors
 from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy
 from numpy.typing import NDArray
+from pydantic import TypeAdapter
 
 from automatrix.inference.models.onnx_model import (
     DEFAULT_MAX_BATCH_SIZE,
@@ -36,12 +37,20 @@ from automatrix.inference.models.onnx_model import (
 )
 from automatrix.inference.triton import EmbeddedTriton, TritonClient, TritonModelNotReady
 from automatrix.shared.bus import Bus, ConsumerSpec, Delivery, RejectMessage
-from automatrix.shared.contracts import MODELS, ArtifactRef, ModelPromoted, ModelPublished
-from automatrix.shared.contracts.models import ModelEventKind
+from automatrix.shared.contracts import (
+    MODELS,
+    ArtifactRef,
+    ModelPromoted,
+    ModelPublished,
+    ModelRolledBack,
+)
 
 log = logging.getLogger(__name__)
 
 POLL_S = 0.05
+
+ModelEvent = ModelPublished | ModelPromoted | ModelRolledBack
+MODEL_EVENTS: TypeAdapter[ModelEvent] = TypeAdapter(ModelEvent)
 
 
 class ArtifactRejected(RejectMessage):
@@ -118,7 +127,7 @@ class ModelSwapper:
                 async with self._drained:
                     self._drained.notify_all()
 
-    async def on_published(self, event: ModelPublished | ModelPromoted) -> None:
+    async def on_published(self, event: ModelEvent) -> None:
         """Make the event's version the active one, unless it already is (or is older)."""
         lock = self._locks.setdefault(event.name, asyncio.Lock())
         async with lock:
@@ -136,16 +145,14 @@ class ModelSwapper:
                 and current is not None
                 and event.version < current.version
             ):
-                # A promotion may move back to an older version; a replayed publish may not.
+                # A promotion or rollback may move back to an older version; a publish may not.
                 log.info(
                     "%s v%d is older than v%d; skipped", event.name, event.version, current.version
                 )
                 return
             await self._swap(event, current)
 
-    async def _swap(
-        self, event: ModelPublished | ModelPromoted, current: ActiveModel | None
-    ) -> None:
+    async def _swap(self, event: ModelEvent, current: ActiveModel | None) -> None:
         started = time.monotonic()
         try:
             artifact = await self._fetch(event.artifact)
@@ -199,7 +206,7 @@ class ModelSwapper:
             )
         return data
 
-    def _rejected(self, event: ModelPublished | ModelPromoted, reason: str) -> ArtifactRejected:
+    def _rejected(self, event: ModelEvent, reason: str) -> ArtifactRejected:
         log.warning("%s v%d rejected: %s", event.name, event.version, reason)
         return ArtifactRejected(f"{event.name} v{event.version}: {reason}")
 
@@ -245,22 +252,25 @@ class ModelSwapper:
             log.exception("unloading %s failed", target)
 
     def subscribe(self, bus: Bus, *, durable: str) -> None:
-        """Swap on published and promoted events; ``durable`` must be unique to this replica."""
-        bus.subscribe(self._spec(durable, ModelEventKind.PUBLISHED), ModelPublished, self._handle)
-        bus.subscribe(self._spec(durable, ModelEventKind.PROMOTED), ModelPromoted, self._handle)
+        """Swap on every model event, in stream order; ``durable`` must be unique to the replica.
+
+        One consumer for published, promoted and rolled-back events alike, one at a time, so
+        the last alias move wins; on start it replays the last event of each subject.
+        """
+        bus.subscribe(self._spec(durable), MODEL_EVENTS, self._handle, batch=1)
 
     @staticmethod
-    def _spec(durable: str, kind: ModelEventKind) -> ConsumerSpec:
-        base = ConsumerSpec.on(MODELS, f"{durable}-{kind.value}", event=kind.value)
+    def _spec(durable: str) -> ConsumerSpec:
+        base = ConsumerSpec.on(MODELS, durable)
         return ConsumerSpec(
             durable=base.durable,
             stream=base.stream,
             filter_subjects=base.filter_subjects,
-            description=f"Hot swaps of this replica on {kind.value} models.",
+            description="Hot swaps of this replica.",
             deliver_policy=DeliverPolicy.LAST_PER_SUBJECT,
             # Per-replica consumers: the server removes those of replicas gone for an hour.
             inactive_threshold_s=3600.0,
         )
 
-    async def _handle(self, event: ModelPublished | ModelPromoted, _: Delivery) -> None:
+    async def _handle(self, event: ModelEvent, _: Delivery) -> None:
         await self.on_published(event)

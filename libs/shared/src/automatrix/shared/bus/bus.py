@@ -19,6 +19,7 @@ from faststream.nats import NatsBroker
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import RetentionPolicy
+from pydantic import TypeAdapter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -228,14 +229,18 @@ class Bus:
     def subscribe(
         self,
         spec: ConsumerSpec,
-        model: type[E],
+        model: type[E] | TypeAdapter[E],
         handler: Handler[E],
         *,
         idempotent: bool = False,
         batch: int = 64,
         workers: int = 1,
     ) -> Consumer[E]:
-        """Register a handler on a durable consumer; call before ``start``."""
+        """Register a handler on a durable consumer; call before ``start``.
+
+        ``model`` is the event class, or a ``TypeAdapter`` of a union of event classes for a
+        consumer whose filter spans several (each message parses as the one it is).
+        """
         guard = (
             IdempotencyGuard(self.redis, spec.durable, namespace=self.settings.bus_namespace)
             if idempotent

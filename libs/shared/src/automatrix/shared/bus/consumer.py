@@ -13,7 +13,7 @@ import nats.errors
 import nats.js.errors
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from redis.asyncio.client import Pipeline
 
 from automatrix.shared.bus import metrics
@@ -52,7 +52,7 @@ class Consumer(Generic[E]):
     def __init__(
         self,
         spec: ConsumerSpec,
-        model: type[E],
+        model: type[E] | TypeAdapter[E],
         handler: Handler[E],
         *,
         settings: BusSettings,
@@ -61,6 +61,10 @@ class Consumer(Generic[E]):
     ) -> None:
         self.spec = spec
         self.model = model
+        self._parse = (
+            model.validate_json if isinstance(model, TypeAdapter) else model.model_validate_json
+        )
+        self._model_name = str(model) if isinstance(model, TypeAdapter) else model.__name__
         self.handler = handler
         self.settings = settings
         self.dead_letter = dead_letter
@@ -88,10 +92,10 @@ class Consumer(Generic[E]):
 
     async def _settle(self, msg: Msg) -> str:
         try:
-            event = self.model.model_validate_json(msg.data)
+            event = self._parse(msg.data)
         except ValidationError as exc:
             return await self._reject(
-                msg, reason_for(exc), f"{self.model.__name__}: {exc.error_count()} errors", exc
+                msg, reason_for(exc), f"{self._model_name}: {exc.error_count()} errors", exc
             )
         attempt = msg.metadata.num_delivered or 1
         started = time.perf_counter()
