@@ -10,6 +10,8 @@ import pytest
 from redis.asyncio import Redis
 
 from automatrix.shared.bus import Bus, ConsumerSpec, Delivery, RejectMessage
+from automatrix.shared.bus.fallback import FallbackEntry
+from automatrix.shared.bus.headers import MSG_ID
 from automatrix.shared.contracts import (
     DLQ,
     TELEMETRY,
@@ -241,3 +243,57 @@ async def test_idempotent_handler_effect_happens_once_when_delivered_twice(
     assert sorted(await redis.lrange(effects, 0, -1)) == sorted(
         [event.message_id.encode(), marker.message_id.encode()]
     )
+
+
+async def test_a_handler_running_past_ack_wait_is_not_handed_to_another_worker(
+    bus_settings: Callable[..., BusSettings],
+) -> None:
+    attempts: list[int] = []
+    done = Collector()
+
+    async def slow(event: TelemetryEvent, delivery: Delivery) -> None:
+        attempts.append(delivery.attempt)
+        await asyncio.sleep(2.0)  # the work itself: four times the ack wait
+        await done.add(event.message_id)
+
+    bus = Bus(bus_settings(bus_ack_wait_s=0.5), name="t")
+    bus.subscribe(ConsumerSpec.on(TELEMETRY, "t-slow"), TelemetryEvent, slow, workers=2)
+    async with bus:
+        await bus.publish(telemetry(1))
+        await done.wait(1)
+        info = await bus.js.consumer_info("AI_TELEMETRY", "t-slow")
+    assert attempts == [1]
+    assert info.num_redelivered == 0
+
+
+async def test_a_fallback_entry_jetstream_refuses_is_set_aside_and_replay_goes_on(
+    bus_settings: Callable[..., BusSettings], redis: Redis
+) -> None:
+    got = Collector()
+
+    async def handle(event: TelemetryEvent, _: Delivery) -> None:
+        await got.add(event.message_id)
+
+    bus = Bus(bus_settings(), name="t")
+    bus.subscribe(ConsumerSpec.on(TELEMETRY, "t-reader"), TelemetryEvent, handle)
+    refused, good = telemetry(1), telemetry(2)
+    async with bus:
+        # Queued behind an entry whose expected stream does not exist: JetStream answers 4xx.
+        await bus.fallback.store(
+            FallbackEntry(refused.subject(), "NO_SUCH_STREAM", refused.to_bytes(), {})
+        )
+        await bus.fallback.store(
+            FallbackEntry(
+                good.subject(), "AI_TELEMETRY", good.to_bytes(), {MSG_ID: good.message_id}
+            )
+        )
+        bus.replayer.stored()
+        await got.wait(1)
+        assert await bus.fallback.pending() == 0
+        aside: list[tuple[bytes, dict[bytes, bytes]]] = await redis.xrange(  # type: ignore[assignment]
+            bus.fallback.unreplayable_key
+        )
+    assert got.seen == [good.message_id]
+    ((_, fields),) = aside
+    assert b"JetStream refused it" in fields[b"reason"]
+    assert fields[b"subject"] == refused.subject().encode()

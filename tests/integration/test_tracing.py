@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from automatrix.shared.bus.fallback import FallbackStore
+from automatrix.shared.bus.fallback import FallbackEntry, FallbackStore
 from automatrix.shared.contracts import TELEMETRY
 from automatrix.shared.natsserver import NatsServer
 from tests.support.hop import ROLES, ready_key, record_key
@@ -257,7 +257,8 @@ async def test_trace_survives_the_redis_fallback_and_replay(
         origin = await chain.wait_record("origin")
         assert origin.get("path") == "fallback", origin
         # While NATS is down the event waits in Redis, its trace context in its headers.
-        (_, entry), *_ = await FallbackStore(redis, namespace=namespace).oldest(10)
+        (_, fields), *_ = await FallbackStore(redis, namespace=namespace).oldest(10)
+        entry = FallbackEntry.from_fields(fields)
         assert entry.headers["traceparent"].split("-")[1] == origin["trace_id"]
     finally:
         nats_server.start()

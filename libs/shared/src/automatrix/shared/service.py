@@ -39,6 +39,8 @@ class Service:
     """Run before the bus starts consuming: what handlers need (e.g. loaded models)."""
     on_start: list[Hook] = field(default_factory=list)
     """Run once the bus is up: what needs publishing (e.g. registration)."""
+    before_stop: list[Hook] = field(default_factory=list)
+    """Run while the bus is still up: stop publishing (e.g. heartbeats)."""
     on_stop: list[Hook] = field(default_factory=list)
     """Run after the bus stopped consuming, in reverse order of registration."""
 
@@ -50,6 +52,8 @@ class Service:
             await hook()
 
     async def stop(self) -> None:
+        for hook in reversed(self.before_stop):
+            await hook()
         await self.bus.stop()
         for hook in reversed(self.on_stop):
             await hook()
@@ -63,9 +67,10 @@ def base_service(name: str, settings: ServiceSettings, app: Starlette | None = N
 
     async def nats_check() -> str:
         if not bus.connected():
-            raise ConnectionError(f"not connected to {settings.nats_url}")
+            raise ConnectionError("not connected to NATS")
         info = await bus.js.account_info()
-        server = bus.nc.connected_url.netloc if bus.nc.connected_url else "?"
+        url = bus.nc.connected_url
+        server = f"{url.hostname}:{url.port}" if url else "?"  # never the credentials
         return f"{server}, {info.streams} streams"
 
     async def redis_check() -> str:
@@ -96,7 +101,12 @@ async def connect_with_retry(bus: Bus, *, attempts: int = 120, delay_s: float = 
 
 async def serve(service: Service, telemetry: Telemetry) -> None:
     """Run until SIGINT/SIGTERM: start the bus, serve HTTP, then stop in reverse order."""
-    await service.start()
+    try:
+        await service.start()
+    except BaseException:
+        await service.stop()
+        telemetry.shutdown()
+        raise
     tune_gc()
     config = uvicorn.Config(
         service.app,

@@ -37,7 +37,9 @@ class BusSettings(BaseSettings):
         default=30.0, gt=0, description="Redelivery after this long unacked."
     )
     bus_nak_backoff_s: tuple[float, ...] = Field(
-        default=(0.2, 1.0, 5.0, 15.0), description="Nak delay per delivery attempt (last repeats)."
+        default=(0.2, 1.0, 5.0, 15.0),
+        min_length=1,
+        description="Nak delay per delivery attempt (last repeats).",
     )
     bus_fallback_replay_interval_s: float = Field(default=1.0, gt=0)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import re
 import socket
@@ -57,7 +58,9 @@ def provider_for(deployment: Deployment, triton: TritonClient) -> Provider:
 
 
 def _token(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]", "-", text)[:48]
+    """A subject-safe, bounded token unique to ``text`` (a long pod name keeps its pid)."""
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return f"{re.sub(r'[^A-Za-z0-9_-]', '-', text)[:32]}-{digest}"
 
 
 def create_app(settings: Settings | None = None) -> Service:
@@ -111,6 +114,6 @@ def create_app(settings: Settings | None = None) -> Service:
     service.prepare.append(start_triton)
     service.on_start.append(registrar.start)
     service.on_stop.append(stop_triton)
-    service.on_stop.append(registrar.stop)
+    service.before_stop.append(registrar.stop)
     service.readiness.add("triton", triton_check)
     return service

@@ -77,7 +77,7 @@ class DispatchServer:
             error = ProviderError(ErrorKind.UNAVAILABLE, "deployment not served here")
             await self._fail(event, error)
             return
-        provider = served[1]
+        deployment, provider = served
         if event.expired():
             await self._fail(
                 event,
@@ -89,14 +89,23 @@ class DispatchServer:
             return
         started = time.perf_counter()
         try:
-            async with asyncio.timeout_at(self._loop_deadline(event)):
+            # Bounded by the request's deadline, else by the deployment's own timeout.
+            async with asyncio.timeout_at(self._loop_deadline(event, deployment.timeout_s)):
                 result = await self._run(provider, event)
         except TimeoutError:
-            error = ProviderError(ErrorKind.DEADLINE_EXCEEDED, "deadline passed while serving")
+            kind = ErrorKind.DEADLINE_EXCEEDED if event.deadline else ErrorKind.TIMEOUT
+            error = ProviderError(kind, f"no result within the {kind.value.replace('_', ' ')}")
             await self._fail(event, error, queue_ms=queue_ms, latency_ms=_ms_since(started))
             return
         except ProviderError as exc:
             await self._fail(event, exc, queue_ms=queue_ms, latency_ms=_ms_since(started))
+            return
+        except Exception as exc:
+            # A bug or an unclassified failure: answer once rather than re-run the attempt
+            # (and pay for it again) on every redelivery.
+            log.exception("%s: attempt for %s failed", event.deployment, request.request_id)
+            error = ProviderError(ErrorKind.INTERNAL, f"internal error: {type(exc).__name__}")
+            await self._fail(event, error, queue_ms=queue_ms, latency_ms=_ms_since(started))
             return
         latency_ms = _ms_since(started)
         completed = InferenceCompleted(
@@ -124,11 +133,11 @@ class DispatchServer:
         )
 
     @staticmethod
-    def _loop_deadline(event: InferenceDispatched) -> float | None:
-        """The request's deadline on the event loop's clock (None: no deadline)."""
-        if event.deadline is None:
-            return None
-        remaining = (event.deadline - utcnow()).total_seconds()
+    def _loop_deadline(event: InferenceDispatched, fallback_s: float) -> float:
+        """The request's deadline on the event loop's clock, or ``fallback_s`` from now."""
+        remaining = (
+            fallback_s if event.deadline is None else (event.deadline - utcnow()).total_seconds()
+        )
         return asyncio.get_running_loop().time() + max(0.0, remaining)
 
     async def _run(

@@ -17,6 +17,7 @@ import nats.errors
 import nats.js.errors
 from faststream.nats import NatsBroker
 from nats.aio.client import Client
+from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 from nats.js.api import RetentionPolicy
 from pydantic import TypeAdapter
@@ -51,6 +52,7 @@ UNREACHABLE = (
     nats.errors.NoRespondersError,
     nats.errors.StaleConnectionError,
     nats.js.errors.ServiceUnavailableError,
+    nats.js.errors.NoStreamResponseError,  # what js.publish makes of "no responders"
     asyncio.TimeoutError,
     OSError,
 )
@@ -96,10 +98,10 @@ class Bus:
             self.connected,
             interval_s=settings.bus_fallback_replay_interval_s,
         )
-        self.replayer.drained.set()
         self._consumers: list[tuple[Consumer[Any], int, int]] = []
         self._loops: list[asyncio.Task[None]] = []
         self._pulls: list[JetStreamContext.PullSubscription] = []
+        self._advisories: list[Subscription] = []
         self._replaying: asyncio.Task[None] | None = None
         self._started = False
 
@@ -120,6 +122,13 @@ class Bus:
         """Connect, provision streams and consumers, start consuming and replaying."""
         await self.broker.connect()
         self._started = True
+        try:
+            await self._open()
+        except BaseException:
+            await self._close()  # so a retried start begins clean, with no duplicate loops
+            raise
+
+    async def _open(self) -> None:
         await provision_streams(self.js, self.stream_specs, self.settings)
         await self._watch_max_deliveries()
         for consumer, batch, workers in self._consumers:
@@ -136,6 +145,10 @@ class Bus:
 
     async def stop(self) -> None:
         """Stop consuming (in-flight handlers finish), then close connections."""
+        await self._close()
+        await self.redis.aclose()
+
+    async def _close(self) -> None:
         await _cancel(self._loops)
         self._loops.clear()
         for consumer, _, _ in self._consumers:
@@ -146,13 +159,16 @@ class Bus:
             with contextlib.suppress(nats.errors.Error):
                 await pull.unsubscribe()
         self._pulls.clear()
+        for advisory in self._advisories:
+            with contextlib.suppress(nats.errors.Error):
+                await advisory.unsubscribe()
+        self._advisories.clear()
         if self._replaying is not None:
             await _cancel([self._replaying])
             self._replaying = None
         if self._started:
             await self.broker.stop()
             self._started = False
-        await self.redis.aclose()
 
     async def __aenter__(self) -> Bus:
         await self.start()
@@ -203,12 +219,11 @@ class Bus:
         return "fallback"
 
     async def _to_fallback(self, entry: FallbackEntry) -> None:
-        self.replayer.drained.clear()
+        self.replayer.stored()  # before the write: later publishes queue behind it
         try:
             await self.fallback.store(entry)
         except (RedisError, OSError) as exc:
             raise PublishError(f"NATS and the Redis fallback both failed: {exc}") from exc
-        self.replayer.wake()
 
     async def _publish_replayed(
         self, subject: str, payload: bytes, headers: dict[str, str], stream: str
@@ -266,6 +281,8 @@ class Bus:
             self.js, self.publish_dead_letter, delete_from_work_queues=work_queues
         )
         for stream in sorted(watched):
-            await self.nc.subscribe(
-                MAX_DELIVERIES_ADVISORY.format(stream=stream), cb=watcher.on_advisory
+            self._advisories.append(
+                await self.nc.subscribe(
+                    MAX_DELIVERIES_ADVISORY.format(stream=stream), cb=watcher.on_advisory
+                )
             )

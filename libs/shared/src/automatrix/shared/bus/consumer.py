@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -75,6 +76,7 @@ class Consumer(Generic[E]):
         }
         self._seconds = metrics.HANDLER_SECONDS.labels(spec.durable)
         self._inflight: set[asyncio.Future[list[str]]] = set()
+        self._working: dict[int, tuple[Msg, float]] = {}
 
     async def process(self, msg: Msg) -> str:
         """Handle one delivery and settle it; returns the outcome name."""
@@ -99,6 +101,7 @@ class Consumer(Generic[E]):
             )
         attempt = msg.metadata.num_delivered or 1
         started = time.perf_counter()
+        self._working[id(msg)] = (msg, time.monotonic())
         try:
             await self._run(event, msg, attempt)
         except AlreadyHandled:
@@ -125,6 +128,7 @@ class Consumer(Generic[E]):
             await msg.nak(delay=retry_after(self.settings, attempt).total_seconds())
             return "retry"
         finally:
+            self._working.pop(id(msg), None)
             self._seconds.observe(time.perf_counter() - started)
         await msg.ack()
         return "ok"
@@ -138,8 +142,30 @@ class Consumer(Generic[E]):
             async with self.guard.once(event.message_id) as tx:
                 await self.handler(event, Delivery(msg.subject, attempt, headers, tx))
 
+    async def _keep_alive(self) -> None:
+        """Tell the server that long handlers are still working, so it does not redeliver.
+
+        Without it a handler running past ``ack_wait`` (a long completion, a model swap)
+        would be handed to another worker and run twice.
+        """
+        every = self.settings.bus_ack_wait_s / 3
+        while True:
+            await asyncio.sleep(every)
+            now = time.monotonic()
+            for msg, since in list(self._working.values()):
+                if now - since >= every:
+                    with contextlib.suppress(Exception):
+                        await msg.in_progress()
+
     async def run(self, sub: JetStreamContext.PullSubscription, batch: int) -> None:
         """Fetch and settle until cancelled; a batch in hand is always finished first."""
+        keep_alive = asyncio.create_task(self._keep_alive(), name=f"keepalive-{self.spec.durable}")
+        try:
+            await self._fetch_and_settle(sub, batch)
+        finally:
+            keep_alive.cancel()
+
+    async def _fetch_and_settle(self, sub: JetStreamContext.PullSubscription, batch: int) -> None:
         while True:
             try:
                 msgs = await sub.fetch(batch, timeout=FETCH_WAIT_S)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -43,7 +44,9 @@ def build_dead_letter(
     """A dead letter whose message id is fixed by stream and sequence, so copies collapse."""
     payload, encoding = encode_payload(data)
     return DeadLetter(
-        message_id=f"dlq-{stream}-{stream_seq}",
+        # One dead letter per stream message and consumer: the consumer's own copy and the
+        # advisory watcher's collapse; another consumer's stays its own.
+        message_id=f"dlq-{stream_seq}-{hashlib.sha256(f'{stream}/{consumer}'.encode()).hexdigest()[:16]}",
         stream=stream,
         original_subject=subject,
         original_message_id=(headers or {}).get(MSG_ID),

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import cast
 
+import nats.js.errors
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from redis.typing import EncodableT, FieldT
@@ -57,6 +58,8 @@ class FallbackStore:
         self.redis = redis
         self.key = f"{namespace}automatrix:bus:fallback"
         self.lock_key = f"{self.key}:replayer"
+        self.unreplayable_key = f"{self.key}:unreplayable"
+        self._lead = redis.register_script(_LEAD)
 
     async def store(self, entry: FallbackEntry) -> str:
         """Append an event; raises ``RedisError`` when Redis is down too."""
@@ -67,25 +70,36 @@ class FallbackStore:
     async def pending(self) -> int:
         return int(await self.redis.xlen(self.key))
 
-    async def oldest(self, count: int) -> list[tuple[bytes, FallbackEntry]]:
-        rows = cast(
+    async def oldest(self, count: int) -> list[tuple[bytes, dict[bytes, bytes]]]:
+        return cast(
             list[tuple[bytes, dict[bytes, bytes]]],
             await self.redis.xrange(self.key, "-", "+", count=count),
         )
-        return [(entry_id, FallbackEntry.from_fields(fields)) for entry_id, fields in rows]
+
+    async def set_aside(self, entry_id: bytes, fields: dict[bytes, bytes], reason: str) -> None:
+        """Move an entry JetStream will never take out of the way, keeping it for operators."""
+        kept = cast(dict[FieldT, EncodableT], dict(fields))
+        kept[b"reason"] = reason.encode()
+        await self.redis.xadd(self.unreplayable_key, kept)
+        await self.redis.xdel(self.key, entry_id)
 
     async def remove(self, entry_ids: list[bytes]) -> None:
         if entry_ids:
             await self.redis.xdel(self.key, *entry_ids)
 
     async def lead(self, owner: str, ttl_ms: int) -> bool:
-        """Take or keep the replayer lease, so one process replays and order holds."""
-        if await self.redis.set(self.lock_key, owner, nx=True, px=ttl_ms):
-            return True
-        if await self.redis.get(self.lock_key) == owner.encode():
-            await self.redis.pexpire(self.lock_key, ttl_ms)
-            return True
-        return False
+        """Take or keep the replayer lease (atomically), so one process replays at a time."""
+        return bool(await self._lead(keys=[self.lock_key], args=[owner, ttl_ms]))
+
+
+_LEAD = """
+if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  redis.call('pexpire', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+"""
 
 
 class Replayer:
@@ -106,27 +120,41 @@ class Replayer:
         self.interval_s = interval_s
         self.batch = batch
         self.owner = uuid.uuid4().hex
+        self.ttl_ms = int(max(interval_s * 10, 5.0) * 1000)
         self.drained = asyncio.Event()
+        self.drained.set()
+        self._stored = 0  # fallback writes by this process, to tell a stale "empty" read
         self._wake = asyncio.Event()
+
+    def stored(self) -> None:
+        """Record that this process just wrote to the fallback: its publishes now queue."""
+        self._stored += 1
+        self.drained.clear()
+        self._wake.set()
+
+    def _mark_drained_if(self, stored_before: int) -> None:
+        # An empty read only means "drained" if nothing was stored since it was issued.
+        if self._stored == stored_before:
+            self.drained.set()
 
     def wake(self) -> None:
         """Ask for a replay pass now (e.g. on reconnect)."""
         self._wake.set()
 
     async def replay_once(self) -> int:
-        """Replay until the fallback is empty or NATS fails; returns how many were moved."""
+        """Replay until the fallback is empty, NATS fails or the lease is lost; returns count."""
         moved = 0
-        while self.connected():
+        while self.connected() and await self.store.lead(self.owner, self.ttl_ms):
+            stored_before = self._stored
             rows = await self.store.oldest(self.batch)
             if not rows:
-                self.drained.set()
+                self._mark_drained_if(stored_before)
                 break
             done: list[bytes] = []
             try:
-                for entry_id, entry in rows:
-                    headers = {**entry.headers, REPLAYED: "1"}
-                    await self.publish(entry.subject, entry.payload, headers, entry.stream)
-                    done.append(entry_id)
+                for entry_id, fields in rows:
+                    if await self._replay(entry_id, fields):
+                        done.append(entry_id)
             finally:
                 await self.store.remove(done)
                 moved += len(done)
@@ -134,23 +162,43 @@ class Replayer:
         metrics.FALLBACK_PENDING.set(await self.store.pending())
         return moved
 
+    async def _replay(self, entry_id: bytes, fields: dict[bytes, bytes]) -> bool:
+        """Publish one entry; False when it was set aside as one JetStream will never take."""
+        try:
+            entry = FallbackEntry.from_fields(fields)
+        except (KeyError, ValueError) as exc:
+            reason = f"unreadable fallback entry: {exc!r}"
+        else:
+            try:
+                headers = {**entry.headers, REPLAYED: "1"}
+                await self.publish(entry.subject, entry.payload, headers, entry.stream)
+                return True
+            except nats.js.errors.APIError as exc:
+                if exc.code == 503:  # JetStream not available yet: keep it for the next pass
+                    raise
+                reason = f"JetStream refused it: {exc.description or exc!r}"
+        log.error("fallback entry %s set aside: %s", entry_id.decode(), reason)
+        await self.store.set_aside(entry_id, fields, reason)
+        return False
+
     async def run(self) -> None:
         """Replay loop; errors are logged and retried on the next tick."""
-        ttl_ms = int(max(self.interval_s * 10, 5.0) * 1000)
         while True:
+            self._wake.clear()  # before the pass, so a wake during it is not lost
             try:
-                if self.connected() and await self.store.lead(self.owner, ttl_ms):
+                if self.connected() and await self.store.lead(self.owner, self.ttl_ms):
                     moved = await self.replay_once()
                     if moved:
                         log.info("replayed %d fallback events into JetStream", moved)
-                elif not self.drained.is_set() and await self.store.pending() == 0:
-                    # Another process holds the lease and has replayed what this one stored.
-                    self.drained.set()
+                elif not self.drained.is_set():
+                    stored_before = self._stored
+                    if await self.store.pending() == 0:
+                        # Another process holds the lease and replayed what this one stored.
+                        self._mark_drained_if(stored_before)
             except (RedisError, OSError) as exc:
                 log.warning("fallback replay paused: %s", exc)
             except Exception:
                 log.exception("fallback replay failed; retrying")
-            self._wake.clear()
             # asyncio.timeout, not wait_for: on 3.11 wait_for can turn a cancel into a timeout.
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.interval_s):
