@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
-from redis import Redis as SyncRedis
 from redis.asyncio import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
 
+from automatrix.shared.launcher.config import LauncherError
+from automatrix.shared.launcher.redis_server import RedisServer, redis_binary
 from automatrix.shared.natsserver import NatsServer, cluster, free_port
 from automatrix.shared.settings import BusSettings
 
@@ -42,52 +40,21 @@ def nats_cluster(tmp_path: Path) -> Iterator[list[NatsServer]]:
             node.stop()
 
 
-def _wait_redis(url: str, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    client = SyncRedis.from_url(url)
-    while True:
-        try:
-            client.ping()
-            return
-        except (OSError, RedisConnectionError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-        finally:
-            client.close()
-
-
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``REDIS_URL`` when set, else a ``redis-server`` of our own on a free port."""
     if url := os.environ.get("REDIS_URL"):
         yield url
         return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server not found and REDIS_URL not set: run `make setup`")
-    port = free_port()
-    data = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(data),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
     try:
-        _wait_redis(url)
-        yield url
+        binary = redis_binary()
+    except LauncherError as exc:
+        pytest.fail(f"{exc}\n(`make setup` installs it)")
+    server = RedisServer(port=free_port(), data_dir=tmp_path_factory.mktemp("redis"))
+    proc = subprocess.Popen(server.argv(binary), stdout=subprocess.DEVNULL)
+    try:
+        server.wait_ready(lambda: proc.poll() is None)
+        yield server.url
     finally:
         proc.terminate()
         proc.wait(10)

@@ -28,6 +28,7 @@ from automatrix.shared.contracts import (
     ModelRolledBack,
 )
 from automatrix.shared.settings import BusSettings
+from tests.support.processes import wait_until
 
 BUCKET = "models"
 FEATURES = 4
@@ -94,20 +95,21 @@ class Stack:
         return int(outputs["y"][0, 0]) // FEATURES
 
     async def until(self, condition: Callable[[], bool], timeout_s: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while not condition():
-            assert time.monotonic() < deadline, "timed out"
-            await asyncio.sleep(0.02)
+        async def holds() -> bool:
+            return condition()
+
+        await wait_until(holds, within=timeout_s, what="the swapper's state", every=0.02)
 
     async def settled(self, published: int, timeout_s: float = 30.0) -> None:
-        """Wait until the published-events consumer has acked ``published`` events."""
-        deadline = time.monotonic() + timeout_s
-        while True:
+        """Wait until the model-events consumer has acked ``published`` events."""
+
+        async def acked() -> bool:
             info = await self.bus.js.consumer_info("AI_MODELS", self.durable)
-            if (info.ack_floor.stream_seq or 0) >= published and not info.num_ack_pending:
-                return
-            assert time.monotonic() < deadline, "timed out"
-            await asyncio.sleep(0.02)
+            return (info.ack_floor.stream_seq or 0) >= published and not info.num_ack_pending
+
+        await wait_until(
+            acked, within=timeout_s, what=f"{published} model events acked", every=0.02
+        )
 
     async def loaded(self, triton_model: str) -> bool:
         index = await self.client.repository_index()
