@@ -31,8 +31,8 @@ from automatrix.shared.bus.errors import PublishError
 from automatrix.shared.bus.fallback import FallbackEntry, FallbackStore, Replayer
 from automatrix.shared.bus.headers import EVENT_TYPE, MSG_ID
 from automatrix.shared.bus.idempotency import IdempotencyGuard
-from automatrix.shared.bus.provision import ensure_consumer, provision_streams
-from automatrix.shared.bus.topology import ConsumerSpec, StreamSpec, streams
+from automatrix.shared.bus.provision import ensure_consumer, provision_buckets, provision_streams
+from automatrix.shared.bus.topology import ConsumerSpec, StreamSpec, buckets, streams
 from automatrix.shared.bus.tracing import producing
 from automatrix.shared.contracts import DeadLetter, Event
 from automatrix.shared.settings import BusSettings
@@ -130,6 +130,7 @@ class Bus:
 
     async def _open(self) -> None:
         await provision_streams(self.js, self.stream_specs, self.settings)
+        await provision_buckets(self.js, buckets(), self.settings)
         await self._watch_max_deliveries()
         for consumer, batch, workers in self._consumers:
             await ensure_consumer(self.js, consumer.spec, self.settings)

@@ -42,6 +42,8 @@ class Delivery:
     headers: dict[str, str]
     tx: Pipeline | None
     """With ``idempotent=True``: a Redis transaction committed with the done-mark."""
+    sequence: int = 0
+    """The message's sequence in its stream: its place in the stream's FIFO order."""
 
 
 Handler = Callable[[E, Delivery], Awaitable[None]]
@@ -75,7 +77,7 @@ class Consumer(Generic[E]):
             for name in ("ok", "duplicate", "retry", "dead_letter")
         }
         self._seconds = metrics.HANDLER_SECONDS.labels(spec.durable)
-        self._inflight: set[asyncio.Future[list[str]]] = set()
+        self._inflight: set[asyncio.Task[str]] = set()
         self._working: dict[int, tuple[Msg, float]] = {}
 
     async def process(self, msg: Msg) -> str:
@@ -135,12 +137,13 @@ class Consumer(Generic[E]):
 
     async def _run(self, event: E, msg: Msg, attempt: int) -> None:
         headers = msg.headers or {}
+        sequence = msg.metadata.sequence.stream
         with consuming(msg.subject, event.message_id, headers, self.spec.durable, attempt):
             if self.guard is None:
-                await self.handler(event, Delivery(msg.subject, attempt, headers, None))
+                await self.handler(event, Delivery(msg.subject, attempt, headers, None, sequence))
                 return
             async with self.guard.once(event.message_id) as tx:
-                await self.handler(event, Delivery(msg.subject, attempt, headers, tx))
+                await self.handler(event, Delivery(msg.subject, attempt, headers, tx, sequence))
 
     async def _keep_alive(self) -> None:
         """Tell the server that long handlers are still working, so it does not redeliver.
@@ -158,39 +161,55 @@ class Consumer(Generic[E]):
                         await msg.in_progress()
 
     async def run(self, sub: JetStreamContext.PullSubscription, batch: int) -> None:
-        """Fetch and settle until cancelled; a batch in hand is always finished first."""
+        """Fetch and settle until cancelled, with up to ``batch`` messages in hand at once."""
         keep_alive = asyncio.create_task(self._keep_alive(), name=f"keepalive-{self.spec.durable}")
         try:
             await self._fetch_and_settle(sub, batch)
         finally:
             keep_alive.cancel()
 
-    async def _fetch_and_settle(self, sub: JetStreamContext.PullSubscription, batch: int) -> None:
+    async def _fetch_and_settle(self, sub: JetStreamContext.PullSubscription, window: int) -> None:
+        # A rolling window: up to ``window`` messages in hand, and a freed slot is refilled at
+        # once, so one long handler never holds back the messages behind it.
+        free = asyncio.Semaphore(window)
         while True:
+            await free.acquire()
+            wanted = 1
+            while wanted < window and not free.locked():
+                await free.acquire()  # does not block: the semaphore is not locked
+                wanted += 1
             try:
-                msgs = await sub.fetch(batch, timeout=FETCH_WAIT_S)
+                msgs = await sub.fetch(wanted, timeout=FETCH_WAIT_S)
             except TimeoutError:  # nats.errors.TimeoutError, or asyncio's from a batch fetch
-                continue
+                msgs = []
             except (
                 nats.errors.ConnectionClosedError,
                 nats.js.errors.ServiceUnavailableError,
                 nats.errors.ConnectionReconnectingError,
             ) as exc:
                 log.info("%s: fetch paused (%r)", self.spec.durable, exc)
+                msgs = []
                 await asyncio.sleep(FETCH_WAIT_S)  # back off while NATS reconnects
-                continue
-            except Exception:
+            except BaseException as exc:
+                for _ in range(wanted):
+                    free.release()
+                if not isinstance(exc, Exception):
+                    raise
                 log.exception("%s: fetch failed; retrying", self.spec.durable)
                 await asyncio.sleep(FETCH_WAIT_S)
                 continue
-            # Shielded: stopping the loop must not abandon a batch half-settled; see drain().
-            batch_done = asyncio.gather(*(self.process(msg) for msg in msgs))
-            self._inflight.add(batch_done)
-            batch_done.add_done_callback(self._inflight.discard)
-            await asyncio.shield(batch_done)
+            for _ in range(wanted - len(msgs)):
+                free.release()
+            for msg in msgs:
+                # Not cancelled with the loop: stopping must not abandon a message half-settled;
+                # see drain().
+                task = asyncio.create_task(self.process(msg))
+                self._inflight.add(task)
+                task.add_done_callback(self._inflight.discard)
+                task.add_done_callback(lambda _: free.release())
 
     async def drain(self) -> None:
-        """Wait for the batches in hand (after the fetch loops were cancelled)."""
+        """Wait for the messages in hand (after the fetch loops were cancelled)."""
         await asyncio.gather(*self._inflight, return_exceptions=True)
 
     async def _reject(

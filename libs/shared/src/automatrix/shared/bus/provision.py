@@ -6,10 +6,13 @@ import asyncio
 import logging
 from collections.abc import Iterable
 
+import nats.js.errors
 from nats.js import JetStreamContext
+from nats.js.api import KeyValueConfig
 from nats.js.errors import BadRequestError, NotFoundError, ServiceUnavailableError
 
 from automatrix.shared.bus.topology import ConsumerSpec, StreamSpec
+from automatrix.shared.contracts.registry import Bucket
 from automatrix.shared.settings import BusSettings
 
 log = logging.getLogger(__name__)
@@ -58,3 +61,27 @@ async def ensure_consumer(js: JetStreamContext, spec: ConsumerSpec, settings: Bu
         await js.add_consumer(spec.stream, config=spec.config(settings))
 
     await _retrying(f"consumer {spec.durable}", apply)
+
+
+async def provision_buckets(
+    js: JetStreamContext, buckets: Iterable[Bucket], settings: BusSettings
+) -> None:
+    """Create each key-value bucket that does not exist yet."""
+    for bucket in buckets:
+
+        async def apply(bucket: Bucket = bucket) -> None:
+            try:
+                await js.key_value(bucket.name)
+            except (NotFoundError, nats.js.errors.BucketNotFoundError):
+                await js.create_key_value(
+                    KeyValueConfig(
+                        bucket=bucket.name,
+                        description=bucket.description,
+                        history=bucket.history,
+                        replicas=settings.bus_stream_replicas,
+                        direct=True,
+                    )
+                )
+                log.info("key-value bucket %s created", bucket.name)
+
+        await _retrying(f"bucket {bucket.name}", apply)

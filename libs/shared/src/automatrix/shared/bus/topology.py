@@ -15,6 +15,7 @@ from nats.js.api import (
     StreamConfig,
 )
 
+from automatrix.shared.contracts.registry import Bucket
 from automatrix.shared.contracts.subject import Subject
 from automatrix.shared.settings import BusSettings
 
@@ -126,6 +127,13 @@ def streams() -> tuple[StreamSpec, ...]:
             max_age_s=30 * DAY,
         ),
     )
+
+
+def buckets() -> tuple[Bucket, ...]:
+    """The platform's key-value buckets (registries)."""
+    from automatrix.shared.contracts.registry import DEPLOYMENTS, ROUTER
+
+    return (DEPLOYMENTS, ROUTER)
 
 
 def stream_for(subject: Subject) -> StreamSpec:

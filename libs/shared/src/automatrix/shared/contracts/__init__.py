@@ -49,6 +49,13 @@ from automatrix.shared.contracts.models import (
     ModelPublished,
     ModelRolledBack,
 )
+from automatrix.shared.contracts.registry import (
+    DEPLOYMENTS,
+    Bucket,
+    DeploymentRecord,
+    DeploymentState,
+    Tier,
+)
 from automatrix.shared.contracts.subject import Subject, SubjectError
 from automatrix.shared.contracts.telemetry import (
     TELEMETRY,
@@ -90,6 +97,7 @@ __all__ = [
     "ALL_SUBJECTS",
     "CONTROL",
     "DEFAULT_TENANT",
+    "DEPLOYMENTS",
     "DISPATCH",
     "DLQ",
     "MODELS",
@@ -101,6 +109,7 @@ __all__ = [
     "TRAINING",
     "ArtifactFormat",
     "ArtifactRef",
+    "Bucket",
     "CapabilityRequirement",
     "ChatMessage",
     "Contract",
@@ -109,6 +118,8 @@ __all__ = [
     "DeadLetter",
     "DeadLetterReason",
     "Deadlined",
+    "DeploymentRecord",
+    "DeploymentState",
     "ErrorKind",
     "Event",
     "FailedAttempt",
@@ -136,6 +147,7 @@ __all__ = [
     "SubjectToken",
     "TelemetryEvent",
     "TelemetryKind",
+    "Tier",
     "TrainingEventKind",
     "TrainingProgress",
     "Usage",

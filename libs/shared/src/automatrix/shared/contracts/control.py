@@ -29,6 +29,10 @@ class ControlKind(StrEnum):
     DEPLOYMENT_DRAIN = "deployment_drain"
     DEPLOYMENT_UNREGISTER = "deployment_unregister"
     DEPLOYMENT_HEARTBEAT = "deployment_heartbeat"
+    DEPLOYMENT_FEEDBACK = "deployment_feedback"
+    ROUTER_START = "router_start"
+    ROUTER_STOP = "router_stop"
+    ROUTER_OPTIMIZE = "router_optimize"
     LEARNING_CYCLE = "learning_cycle"
     MODEL_RELOAD = "model_reload"
 

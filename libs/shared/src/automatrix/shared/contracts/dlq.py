@@ -10,6 +10,7 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from automatrix.shared.contracts.base import Contract, Event, SubjectToken
+from automatrix.shared.contracts.inference_types import FailedAttempt
 from automatrix.shared.contracts.subject import Subject
 
 DLQ = Subject(
@@ -34,6 +35,7 @@ class DeadLetterReason(StrEnum):
     MAX_DELIVERIES = "max_deliveries"
     HANDLER_REJECTED = "handler_rejected"
     UNROUTABLE = "unroutable"
+    ATTEMPTS_EXHAUSTED = "attempts_exhausted"
 
 
 class PayloadEncoding(StrEnum):
@@ -90,6 +92,11 @@ class DeadLetter(Event):
         default_factory=list,
         max_length=MAX_FIELD_ERRORS,
         description="Validation errors, for invalid payloads.",
+    )
+    attempts: list[FailedAttempt] = Field(
+        default_factory=list,
+        max_length=16,
+        description="For requests the router gave up on: every attempt made, in order.",
     )
     delivery_count: int = Field(ge=0, description="Deliveries attempted before giving up.")
     consumer: str | None = Field(

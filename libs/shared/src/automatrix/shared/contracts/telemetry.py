@@ -28,6 +28,7 @@ class TelemetryKind(StrEnum):
     METRICS = "metrics"
     HEALTH = "health"
     HEARTBEAT = "heartbeat"
+    SCALING = "scaling"
 
 
 class Outcome(StrEnum):

@@ -1,0 +1,1 @@
+"""Clients relaycore talks to: the JetStream key-value registry and the Redis ledger."""

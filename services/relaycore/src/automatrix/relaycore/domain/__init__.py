@@ -1,0 +1,1 @@
+"""Relaycore's routing logic: pure functions and small state machines, no I/O."""
