@@ -1,0 +1,507 @@
+"""Routing decisions/s and the latency relaycore adds, with a backlog of queued requests.
+
+relaycore runs as its own process (``python -m automatrix.relaycore``) against a fresh
+nats-server and Redis. The bench registers ``--deployments`` deployments, stops routing,
+queues ``--requests`` requests of mixed priorities and capability requirements, then starts
+routing: the whole backlog is waiting when the first decision is made. One consumer of
+``ai.v1.dispatch.>`` in this process answers every dispatch at once (so slots free, as a
+fast deployment would) and times it.
+
+Added latency of one request: from relaycore taking it (the ``Am-Relay-Received`` header,
+or the moment routing was switched on for a request it took while stopped) to its dispatch
+being stored in JetStream (the stream's timestamp of the dispatch). Decisions/s: dispatches
+over the time from the first of those starts to the last dispatch stored.
+
+Prints a human summary, then one JSON line last:
+{"decisions_per_s":…, "p50_ms":…, "p99_ms":…, "requests":…, "deployments":…, …}
+
+    .venv/bin/python bench/router.py [--requests 1000] [--deployments 20] [--rounds 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig
+
+from automatrix.relaycore.router import RECEIVED_HEADER
+from automatrix.relaycore.settings import Settings as RelaySettings
+from automatrix.shared.bus import Bus
+from automatrix.shared.contracts import (
+    DISPATCH,
+    CapabilityRequirement,
+    ChatMessage,
+    ControlEvent,
+    ControlKind,
+    InferenceCompleted,
+    InferenceDispatched,
+    InferenceRequested,
+    Priority,
+    Usage,
+)
+from automatrix.shared.contracts.registry import ROUTER, ROUTING_KEY, RoutingSwitch
+from automatrix.shared.gc_tuning import tune_gc
+from automatrix.shared.natsserver import NatsServer, free_port
+from automatrix.shared.settings import BusSettings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: find bench/
+from bench.infra import nats_and_redis
+
+REQUESTER = "bench"
+GROUPS = ("bench-fast", "bench-balanced", "bench-large")
+CONCURRENCY = 64
+PRIORITY_WEIGHTS = {Priority.CRITICAL: 1, Priority.HIGH: 2, Priority.NORMAL: 5, Priority.LOW: 2}
+DISPATCH_DURABLE = "bench-router-dispatch"
+DISPATCH_STREAM = DISPATCH.stream or ""
+FETCH = 256
+PUBLISH_WINDOW = 256
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def ns(moment: datetime) -> int:
+    """Wall-clock nanoseconds of an aware datetime (exact to its microsecond)."""
+    return (moment - EPOCH) // timedelta(microseconds=1) * 1000
+
+
+# -- the world around relaycore --------------------------------------------------------------
+
+
+def deployment(index: int) -> ControlEvent:
+    """Registration of ``bench-dNN``: three groups, chat on all, code on every other one."""
+    name = f"bench-d{index:02d}"
+    capabilities = {"chat": round(0.95 - 0.01 * index, 2)}
+    if index % 2 == 0:
+        capabilities["code"] = round(0.9 - 0.02 * index, 2)
+    return ControlEvent(
+        kind=ControlKind.DEPLOYMENT_REGISTER,
+        target=name,
+        issued_by="bench",
+        payload={
+            "model_group": GROUPS[index % len(GROUPS)],
+            "model": f"bench/{name}",
+            "kind": "chat",
+            "capabilities": capabilities,
+            "concurrency": CONCURRENCY,
+            "instance": f"{name}-1",
+            "interval_s": 3600,
+        },
+    )
+
+
+def request(tag: str, index: int, groups: int, rng: random.Random) -> InferenceRequested:
+    """60% any model; 20% need code; 10% pin a group with chat >= 0.8; 10% pin a group."""
+    priority = rng.choices(list(PRIORITY_WEIGHTS), weights=list(PRIORITY_WEIGHTS.values()))[0]
+    shape = index % 10
+    model = GROUPS[index % groups] if shape >= 8 else "auto"
+    needs = []
+    if shape in (6, 7):
+        needs = [CapabilityRequirement(name="code", min_proficiency=0.6)]
+    elif shape == 8:
+        needs = [CapabilityRequirement(name="chat", min_proficiency=0.8)]
+    return InferenceRequested(
+        request_id=f"{tag}-{index:05d}",
+        requester=REQUESTER,
+        priority=priority,
+        model=model,
+        messages=[ChatMessage(role="user", content=f"bench request {index}")],
+        capabilities=needs,
+    )
+
+
+@dataclass
+class Timing:
+    """One dispatch: when relaycore took its request and when the dispatch was stored."""
+
+    received_ns: int
+    stored_ns: int
+    deployment: str
+
+
+@dataclass
+class Responder:
+    """The one consumer of every dispatch: times it, answers it at once, acks it.
+
+    ``AI_DISPATCH`` is a work queue: the server refuses a second consumer with an
+    overlapping filter, so measuring and answering share this one.
+    """
+
+    bus: Bus
+    tag: str = ""
+    expected: int = 0
+    timings: dict[str, Timing] = field(default_factory=dict)
+    duplicates: int = 0
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    _task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.bus.js.add_consumer(
+            DISPATCH_STREAM,
+            ConsumerConfig(
+                durable_name=DISPATCH_DURABLE,
+                ack_policy=AckPolicy.EXPLICIT,
+                filter_subject=DISPATCH.filter(),
+                max_ack_pending=10_000,
+            ),
+        )
+        sub = await self.bus.js.pull_subscribe_bind(DISPATCH_DURABLE, DISPATCH_STREAM)
+        self._task = asyncio.create_task(self._consume(sub), name="bench-responder")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def wait(self, within: float) -> None:
+        """Until every expected dispatch was answered; raises if the consumer died."""
+        assert self._task is not None
+        answered = asyncio.create_task(self.done.wait())
+        await asyncio.wait({answered, self._task}, timeout=within, return_when="FIRST_COMPLETED")
+        answered.cancel()
+        if self._task.done():
+            self._task.result()  # the consumer's own error
+            raise RuntimeError("the dispatch consumer stopped")
+        if not self.done.is_set():
+            raise TimeoutError(
+                f"{len(self.timings)} of {self.expected} requests dispatched within {within:g} s"
+            )
+
+    def expect(self, tag: str, count: int) -> None:
+        self.tag, self.expected = tag, count
+        self.timings, self.duplicates = {}, 0
+        self.done.clear()
+
+    async def _consume(self, sub: Any) -> None:
+        while True:
+            try:
+                msgs: list[Msg] = await sub.fetch(FETCH, timeout=0.5)
+            except TimeoutError:  # nats.errors.TimeoutError, or asyncio's from a batch fetch
+                continue
+            await asyncio.gather(*(self._answer(msg) for msg in msgs))
+
+    async def _answer(self, msg: Msg) -> None:
+        dispatched = InferenceDispatched.parse(msg.data)
+        request_id = dispatched.request_id
+        await self.bus.publish(
+            InferenceCompleted(
+                tenant=dispatched.tenant,
+                request_id=request_id,
+                requester=dispatched.request.requester,
+                deployment=dispatched.deployment,
+                model=f"bench/{dispatched.deployment}",
+                output="ok",
+                usage=Usage(input_tokens=1, output_tokens=1, total_tokens=2),
+                latency_ms=0.0,
+            )
+        )
+        await msg.ack()
+        if not request_id.startswith(f"{self.tag}-"):
+            return  # a late redelivery from an earlier round
+        if request_id in self.timings:
+            self.duplicates += 1
+            return
+        self.timings[request_id] = Timing(
+            received_ns=int((msg.headers or {})[RECEIVED_HEADER]),
+            stored_ns=ns(msg.metadata.timestamp),
+            deployment=dispatched.deployment,
+        )
+        if len(self.timings) >= self.expected:
+            self.done.set()
+
+
+# -- relaycore as a process ------------------------------------------------------------------
+
+
+@dataclass
+class Relaycore:
+    """``python -m automatrix.relaycore`` in its own process group, its output in a log."""
+
+    env: dict[str, str]
+    log_path: Path
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "automatrix.relaycore"],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+@contextmanager
+def running(relay: Relaycore) -> Iterator[Relaycore]:
+    """relaycore up for the block; killed after it, its log tail shown when the block failed."""
+    relay.start()
+    try:
+        yield relay
+    except BaseException:
+        print(f"relaycore log ({relay.log_path}), last lines:\n{relay.log_tail()}", file=sys.stderr)
+        raise
+    finally:
+        relay.stop()
+
+
+@contextmanager
+def infrastructure(workdir: Path) -> Iterator[tuple[str, str]]:
+    """A fresh nats-server; Redis from REDIS_URL, or a fresh redis-server too."""
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        with NatsServer(store_dir=workdir / "nats") as server:
+            yield server.url, redis_url
+    else:
+        with nats_and_redis(workdir) as urls:
+            yield urls
+
+
+async def wait_for(
+    check: Callable[[], Awaitable[bool]], relay: Relaycore, what: str, within: float = 60.0
+) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not relay.alive():
+            raise RuntimeError(f"relaycore exited while waiting for {what}")
+        with contextlib.suppress(httpx.TransportError):
+            if await check():
+                return
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"no {what} within {within:g} s")
+
+
+# -- one round -------------------------------------------------------------------------------
+
+
+async def switch(bus: Bus, http: httpx.AsyncClient, relay: Relaycore, on: bool) -> None:
+    kind = ControlKind.ROUTER_START if on else ControlKind.ROUTER_STOP
+    await bus.publish(ControlEvent(kind=kind, target=None, issued_by="bench", reason="bench"))
+
+    async def switched() -> bool:
+        queues = (await http.get("/v1/relay/queues")).json()
+        return bool(queues["routing_enabled"] is on)
+
+    await wait_for(switched, relay, f"routing_enabled {on}", within=15)
+
+
+async def routing_on_ns(bus: Bus) -> int:
+    """When relaycore wrote the switch that started routing (its clock, as the header's)."""
+    entry = await (await bus.js.key_value(ROUTER.name)).get(ROUTING_KEY)
+    value = RoutingSwitch.model_validate_json(entry.value or b"")
+    assert value.enabled, "routing is not on"
+    return ns(value.updated_at)
+
+
+async def run_round(
+    bus: Bus,
+    http: httpx.AsyncClient,
+    relay: Relaycore,
+    responder: Responder,
+    *,
+    tag: str,
+    requests: int,
+    groups: int,
+    seed: int,
+) -> dict[str, float]:
+    """Stop routing, queue ``requests``, start routing, wait for every dispatch."""
+    rng = random.Random(seed)
+    batch = [request(tag, i, groups, rng) for i in range(requests)]
+    await switch(bus, http, relay, on=False)
+    responder.expect(tag, requests)
+    for i in range(0, requests, PUBLISH_WINDOW):
+        await asyncio.gather(*(bus.publish(r) for r in batch[i : i + PUBLISH_WINDOW]))
+    await switch(bus, http, relay, on=True)
+    within = max(30.0, requests / 50)
+    await responder.wait(within)
+    started = await routing_on_ns(bus)
+    timings = list(responder.timings.values())
+    begins = [max(t.received_ns, started) for t in timings]
+    added = [(t.stored_ns - b) / 1e6 for t, b in zip(timings, begins, strict=True)]
+    fresh = [a for a, t in zip(added, timings, strict=True) if t.received_ns >= started]
+    span_s = (max(t.stored_ns for t in timings) - min(begins)) / 1e9
+    return {
+        "decisions_per_s": round(len(timings) / span_s),
+        "p50_ms": round(percentile(added, 0.50), 3),
+        "p99_ms": round(percentile(added, 0.99), 3),
+        "max_ms": round(max(added), 3),
+        "fresh_p50_ms": round(percentile(fresh, 0.50), 3) if fresh else 0.0,
+        "fresh_p99_ms": round(percentile(fresh, 0.99), 3) if fresh else 0.0,
+        "held_at_start": len(timings) - len(fresh),
+        "drain_s": round(span_s, 3),
+        "dispatched": len(timings),
+        "duplicates": responder.duplicates,
+        "deployments_used": len({t.deployment for t in timings}),
+    }
+
+
+async def bench(
+    args: argparse.Namespace, relay: Relaycore, settings: BusSettings
+) -> dict[str, Any]:
+    groups = min(len(GROUPS), args.deployments)
+    async with (
+        Bus(settings, name="bench-router") as bus,
+        httpx.AsyncClient(base_url=relay.url, timeout=5) as http,
+    ):
+
+        async def ready() -> bool:
+            return (await http.get("/readyz")).status_code == 200
+
+        await wait_for(ready, relay, "relaycore /readyz 200")
+        responder = Responder(bus)
+        await responder.start()
+        names = set()
+        for index in range(args.deployments):
+            event = deployment(index)
+            names.add(event.target)
+            await bus.publish(event)
+
+        async def registered() -> bool:
+            views = (await http.get("/v1/relay/deployments")).json()["deployments"]
+            return names <= {v["name"] for v in views if v["effective_state"] == "active"}
+
+        await wait_for(registered, relay, f"{args.deployments} active deployments", within=30)
+        tune_gc()
+        if args.warmup:
+            await run_round(
+                bus, http, relay, responder, tag="warm", requests=args.warmup, groups=groups, seed=0
+            )
+        rounds: list[dict[str, float]] = []
+        for r in range(args.rounds):
+            rounds.append(
+                await run_round(
+                    bus,
+                    http,
+                    relay,
+                    responder,
+                    tag=f"r{r + 1}",
+                    requests=args.requests,
+                    groups=groups,
+                    seed=r + 1,
+                )
+            )
+            figures = rounds[-1]
+            print(
+                f"round {r + 1}: {figures['decisions_per_s']:,.0f} decisions/s, "
+                f"added p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
+                f"max {figures['max_ms']} ms",
+                file=sys.stderr,
+            )
+        await responder.stop()
+    median = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+    return {
+        "decisions_per_s": round(median["decisions_per_s"]),
+        "p50_ms": median["p50_ms"],
+        "p99_ms": median["p99_ms"],
+        "requests": args.requests,
+        "deployments": args.deployments,
+        "dispatched": min(r["dispatched"] for r in rounds),
+        "duplicates": max(r["duplicates"] for r in rounds),
+        "max_ms": median["max_ms"],
+        "fresh_p50_ms": median["fresh_p50_ms"],
+        "fresh_p99_ms": median["fresh_p99_ms"],
+        "held_at_start": median["held_at_start"],
+        "drain_s": median["drain_s"],
+        "deployments_used": min(r["deployments_used"] for r in rounds),
+        "relay_window": relay_window(relay.env),
+        "warmup": args.warmup,
+        "rounds": args.rounds,
+    }
+
+
+def relay_window(env: dict[str, str]) -> int:
+    default = RelaySettings.model_fields["relay_window"].default
+    return int(env.get("RELAY_WINDOW", default))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000, help="requests queued per round")
+    parser.add_argument("--deployments", type=int, default=20, help="deployments registered")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds; figures are medians")
+    parser.add_argument(
+        "--warmup", type=int, default=100, help="requests of an unmeasured first round (0: none)"
+    )
+    parser.add_argument(
+        "--relay-window", type=int, help="RELAY_WINDOW for relaycore (default: its own)"
+    )
+    args = parser.parse_args()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        infrastructure(Path(tmp)) as (nats_url, redis_url),
+    ):
+        namespace = f"bench-router-{uuid.uuid4().hex[:8]}:"
+        env = {
+            **os.environ,
+            "NATS_URL": nats_url,
+            "REDIS_URL": redis_url,
+            "BUS_NAMESPACE": namespace,
+            "HTTP_PORT": str(free_port()),
+            "LOG_LEVEL": "WARNING",
+        }
+        if args.relay_window is not None:
+            env["RELAY_WINDOW"] = str(args.relay_window)
+        relay = Relaycore(env=env, log_path=Path(tmp) / "relaycore.log", port=int(env["HTTP_PORT"]))
+        settings = BusSettings(nats_url=nats_url, redis_url=redis_url, bus_namespace=namespace)
+        with running(relay):
+            result = asyncio.run(bench(args, relay, settings))
+    print(
+        f"relaycore, {result['requests']:,} queued requests over {result['deployments']} "
+        f"deployments (window {result['relay_window']}): "
+        f"{result['decisions_per_s']:,} decisions/s, added latency p50 {result['p50_ms']} ms, "
+        f"p99 {result['p99_ms']} ms (taken after the start: p50 {result['fresh_p50_ms']} ms, "
+        f"p99 {result['fresh_p99_ms']} ms)"
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
