@@ -10,7 +10,9 @@ fast deployment would) and times it.
 Added latency of one request: from relaycore taking it (the ``Am-Relay-Received`` header,
 or the moment routing was switched on for a request it took while stopped) to its dispatch
 being stored in JetStream (the stream's timestamp of the dispatch). Decisions/s: dispatches
-over the time from the first of those starts to the last dispatch stored.
+over the time from the first of those starts to the last dispatch stored. ``fresh_*``: the
+same percentiles over the requests relaycore took after routing was on; ``relay_cpu_*``:
+relaycore's CPU time over the round (Linux /proc), which shows whether its loop is saturated.
 
 Prints a human summary, then one JSON line last:
 {"decisions_per_s":…, "p50_ms":…, "p99_ms":…, "requests":…, "deployments":…, …}
@@ -91,9 +93,13 @@ def ns(moment: datetime) -> int:
 # -- the world around relaycore --------------------------------------------------------------
 
 
+def deployment_name(index: int) -> str:
+    return f"bench-d{index:02d}"
+
+
 def deployment(index: int) -> ControlEvent:
     """Registration of ``bench-dNN``: three groups, chat on all, code on every other one."""
-    name = f"bench-d{index:02d}"
+    name = deployment_name(index)
     capabilities = {"chat": round(0.95 - 0.01 * index, 2)}
     if index % 2 == 0:
         capabilities["code"] = round(0.9 - 0.02 * index, 2)
@@ -181,7 +187,9 @@ class Responder:
         """Until every expected dispatch was answered; raises if the consumer died."""
         assert self._task is not None
         answered = asyncio.create_task(self.done.wait())
-        await asyncio.wait({answered, self._task}, timeout=within, return_when="FIRST_COMPLETED")
+        await asyncio.wait(
+            {answered, self._task}, timeout=within, return_when=asyncio.FIRST_COMPLETED
+        )
         answered.cancel()
         if self._task.done():
             self._task.result()  # the consumer's own error
@@ -273,6 +281,17 @@ class Relaycore:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
+    def cpu_s(self) -> float | None:
+        """CPU seconds the process has used (user + system), where /proc tells."""
+        if self.process is None:
+            return None
+        try:
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        except OSError:
+            return None
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def log_tail(self, lines: int = 40) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -287,7 +306,7 @@ def running(relay: Relaycore) -> Iterator[Relaycore]:
     try:
         yield relay
     except BaseException:
-        print(f"relaycore log ({relay.log_path}), last lines:\n{relay.log_tail()}", file=sys.stderr)
+        print(f"relaycore log, last lines:\n{relay.log_tail()}", file=sys.stderr)
         raise
     finally:
         relay.stop()
@@ -359,11 +378,25 @@ async def run_round(
     responder.expect(tag, requests)
     for i in range(0, requests, PUBLISH_WINDOW):
         await asyncio.gather(*(bus.publish(r) for r in batch[i : i + PUBLISH_WINDOW]))
+    cpu_before, wall_before = relay.cpu_s(), time.monotonic()
     await switch(bus, http, relay, on=True)
-    within = max(30.0, requests / 50)
-    await responder.wait(within)
-    started = await routing_on_ns(bus)
-    timings = list(responder.timings.values())
+    await responder.wait(within=max(30.0, requests / 50))
+    cpu_after, wall_after = relay.cpu_s(), time.monotonic()
+    cpu: dict[str, float] = {}
+    if cpu_before is not None and cpu_after is not None:
+        cpu = {
+            "relay_cpu_ms_per_decision": round((cpu_after - cpu_before) * 1000 / requests, 3),
+            "relay_cores_busy": round((cpu_after - cpu_before) / (wall_after - wall_before), 2),
+        }
+    return {
+        **figures(list(responder.timings.values()), await routing_on_ns(bus)),
+        "duplicates": responder.duplicates,
+        **cpu,
+    }
+
+
+def figures(timings: list[Timing], started: int) -> dict[str, float]:
+    """Added latency and decisions/s of one round; ``started``: when routing was switched on."""
     begins = [max(t.received_ns, started) for t in timings]
     added = [(t.stored_ns - b) / 1e6 for t, b in zip(timings, begins, strict=True)]
     fresh = [a for a, t in zip(added, timings, strict=True) if t.received_ns >= started]
@@ -378,9 +411,36 @@ async def run_round(
         "held_at_start": len(timings) - len(fresh),
         "drain_s": round(span_s, 3),
         "dispatched": len(timings),
-        "duplicates": responder.duplicates,
         "deployments_used": len({t.deployment for t in timings}),
     }
+
+
+async def measure(
+    args: argparse.Namespace,
+    bus: Bus,
+    http: httpx.AsyncClient,
+    relay: Relaycore,
+    responder: Responder,
+    groups: int,
+) -> list[dict[str, float]]:
+    """An unmeasured warm-up round, then ``--rounds`` measured ones."""
+    if args.warmup:
+        await run_round(
+            bus, http, relay, responder, tag="warm", requests=args.warmup, groups=groups, seed=0
+        )
+    rounds: list[dict[str, float]] = []
+    for r in range(1, args.rounds + 1):
+        result = await run_round(
+            bus, http, relay, responder, tag=f"r{r}", requests=args.requests, groups=groups, seed=r
+        )
+        rounds.append(result)
+        print(
+            f"round {r}: {result['decisions_per_s']:,.0f} decisions/s, "
+            f"added p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
+            f"max {result['max_ms']} ms",
+            file=sys.stderr,
+        )
+    return rounds
 
 
 async def bench(
@@ -398,11 +458,9 @@ async def bench(
         await wait_for(ready, relay, "relaycore /readyz 200")
         responder = Responder(bus)
         await responder.start()
-        names = set()
         for index in range(args.deployments):
-            event = deployment(index)
-            names.add(event.target)
-            await bus.publish(event)
+            await bus.publish(deployment(index))
+        names = {deployment_name(index) for index in range(args.deployments)}
 
         async def registered() -> bool:
             views = (await http.get("/v1/relay/deployments")).json()["deployments"]
@@ -410,32 +468,10 @@ async def bench(
 
         await wait_for(registered, relay, f"{args.deployments} active deployments", within=30)
         tune_gc()
-        if args.warmup:
-            await run_round(
-                bus, http, relay, responder, tag="warm", requests=args.warmup, groups=groups, seed=0
-            )
-        rounds: list[dict[str, float]] = []
-        for r in range(args.rounds):
-            rounds.append(
-                await run_round(
-                    bus,
-                    http,
-                    relay,
-                    responder,
-                    tag=f"r{r + 1}",
-                    requests=args.requests,
-                    groups=groups,
-                    seed=r + 1,
-                )
-            )
-            figures = rounds[-1]
-            print(
-                f"round {r + 1}: {figures['decisions_per_s']:,.0f} decisions/s, "
-                f"added p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
-                f"max {figures['max_ms']} ms",
-                file=sys.stderr,
-            )
-        await responder.stop()
+        try:
+            rounds = await measure(args, bus, http, relay, responder, groups)
+        finally:
+            await responder.stop()
     median = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
     return {
         "decisions_per_s": round(median["decisions_per_s"]),
@@ -451,6 +487,11 @@ async def bench(
         "held_at_start": median["held_at_start"],
         "drain_s": median["drain_s"],
         "deployments_used": min(r["deployments_used"] for r in rounds),
+        **{
+            key: median[key]
+            for key in ("relay_cpu_ms_per_decision", "relay_cores_busy")
+            if key in median
+        },
         "relay_window": relay_window(relay.env),
         "warmup": args.warmup,
         "rounds": args.rounds,

@@ -57,3 +57,15 @@ def test_local_chat_bench() -> None:
     for key in ("tok_s_service", "tok_s_triton", "tok_s_direct", "ttft_ms_service"):
         assert figures[key] > 0, key
     assert 0 < figures["output_tokens_per_path"] <= 4 * 8  # 4 prompts, at most 8 tokens each
+
+
+def test_router_bench() -> None:
+    figures = run("router.py", "--requests", "100", "--warmup", "20", "--rounds", "1")
+    assert list(figures)[:3] == ["decisions_per_s", "p50_ms", "p99_ms"]
+    assert figures["requests"] == 100
+    assert figures["deployments"] == 20
+    assert figures["dispatched"] == 100, "not every queued request was dispatched"
+    assert figures["duplicates"] == 0
+    assert figures["decisions_per_s"] > 0
+    assert 0 < figures["p50_ms"] <= figures["p99_ms"] <= figures["max_ms"]
+    assert figures["deployments_used"] > 1, "every request went to one deployment"
