@@ -9,9 +9,9 @@ import pytest
 from automatrix.inference.deployments import (
     Deployment,
     DeploymentConfigError,
-    Tier,
     load_deployments,
 )
+from automatrix.shared.contracts import Tier
 
 EXAMPLE = """
 [deployments.vllm-llama3]

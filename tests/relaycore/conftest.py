@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
@@ -103,9 +102,6 @@ class World:
             return int(queues["waiting"][level.value]) >= count
 
         await wait_until(held, within=15, what=f"{count} {level.value} requests held")
-
-
-StartWorld = Callable[..., "asyncio.Future[World]"]
 
 
 @pytest.fixture

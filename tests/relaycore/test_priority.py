@@ -6,15 +6,7 @@ import itertools
 from typing import Any
 
 from automatrix.shared.contracts import InferenceCompleted, Priority
-from tests.support.processes import wait_until
-from tests.support.scripted import ScriptedDeployment
-
-
-async def _held(deployment: ScriptedDeployment, count: int) -> None:
-    async def held() -> bool:
-        return deployment.held >= count
-
-    await wait_until(held, within=15, what=f"{count} dispatches held by {deployment.name}")
+from tests.support.scripted import ScriptedDeployment, until_held
 
 
 async def test_critical_requests_overtake_queued_normal_ones(world: Any) -> None:
@@ -22,7 +14,7 @@ async def test_critical_requests_overtake_queued_normal_ones(world: Any) -> None
     w = await world([busy])
     busy.gate.clear()
     first = await w.request(priority=Priority.NORMAL)
-    await _held(busy, 1)
+    await until_held(busy, 1)
     normals = [await w.request(f"n{i:02d}", priority=Priority.NORMAL) for i in range(10)]
     await w.waiting(Priority.NORMAL, 10)
     criticals = [await w.request(f"c{i:02d}", priority=Priority.CRITICAL) for i in range(3)]
@@ -43,7 +35,7 @@ async def test_low_priority_progresses_under_sustained_high_priority_load(world:
     w = await world([busy], relay_starvation_limit=4)
     busy.gate.clear()
     first = await w.request(priority=Priority.HIGH)
-    await _held(busy, 1)
+    await until_held(busy, 1)
     highs = [await w.request(f"h{i:02d}", priority=Priority.HIGH) for i in range(30)]
     lows = [await w.request(f"l{i}", priority=Priority.LOW) for i in range(3)]
     await w.waiting(Priority.HIGH, 30)

@@ -15,14 +15,7 @@ from automatrix.shared.contracts import (
 )
 from automatrix.shared.contracts.base import utcnow
 from tests.support.processes import wait_until
-from tests.support.scripted import ScriptedDeployment
-
-
-async def _held(deployment: ScriptedDeployment, count: int) -> None:
-    async def held() -> bool:
-        return deployment.held >= count
-
-    await wait_until(held, within=15, what=f"{count} dispatches held by {deployment.name}")
+from tests.support.scripted import ScriptedDeployment, until_held
 
 
 async def _breaker(w: Any, name: str, state: str) -> dict[str, Any]:
@@ -50,7 +43,7 @@ async def test_breaker_opens_falls_back_extends_on_late_failure_and_recovers(
     primary.fail_with = ErrorKind.UNAVAILABLE
     primary.hold.add("slow")
     await w.request("slow", model="fast")
-    await _held(primary, 1)
+    await until_held(primary, 1)
     # Three failures open the breaker; each of those requests falls back to "steady".
     quick = [await w.request(f"q{i}", model="fast") for i in range(3)]
     for request_id in quick:
@@ -144,7 +137,7 @@ async def test_an_expired_request_is_answered_and_never_dispatched(world: Any) -
 
     busy.gate.clear()
     holder = await w.request("holder")
-    await _held(busy, 1)
+    await until_held(busy, 1)
     waits = await w.request("waits", deadline=utcnow() + timedelta(seconds=0.5))
     result = await w.result(waits)
     assert isinstance(result, InferenceFailed)
@@ -179,8 +172,8 @@ async def test_paused_gets_nothing_and_drained_finishes_in_flight_only(world: An
     left.gate.clear()
     right.gate.clear()
     in_flight = [await w.request(model="pair") for _ in range(4)]
-    await _held(left, 2)
-    await _held(right, 2)
+    await until_held(left, 2)
+    await until_held(right, 2)
     await command(ControlKind.DEPLOYMENT_DRAIN, "left")
     right.gate.set()
     left_before = len(left.received)

@@ -23,6 +23,7 @@ from automatrix.shared.contracts import (
     InferenceFailed,
     Usage,
 )
+from tests.support.processes import wait_until
 
 
 class ScriptedDeployment:
@@ -171,3 +172,12 @@ class ScriptedDeployment:
 async def register(bus: Bus, *deployments: ScriptedDeployment) -> None:
     for deployment in deployments:
         await bus.publish(deployment.registration())
+
+
+async def until_held(deployment: ScriptedDeployment, count: int) -> None:
+    """Wait until ``count`` dispatches are held by ``deployment``."""
+
+    async def held() -> bool:
+        return deployment.held >= count
+
+    await wait_until(held, within=15, what=f"{count} dispatches held by {deployment.name}")

@@ -23,21 +23,19 @@ import tomllib
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from automatrix.shared.contracts.base import SubjectToken
 from automatrix.shared.contracts.inference import RequestKind, Usage
 from automatrix.shared.contracts.inference_types import MODEL_PATTERN
+from automatrix.shared.contracts.registry import CapabilityName, Proficiency, Tier
 
 DEPLOYMENTS_FILE_ENV = "AUTOMATRIX_DEPLOYMENTS_FILE"
 ENV_PREFIX = "AUTOMATRIX_DEPLOYMENT_"
 
 log = logging.getLogger(__name__)
-
-CapabilityName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.:-]{0,63}$")]
-Proficiency = Annotated[float, Field(ge=0, le=1)]
 
 
 class Backend(StrEnum):
@@ -45,19 +43,6 @@ class Backend(StrEnum):
 
     LITELLM = "litellm"
     LOCAL = "local"
-
-
-class Tier(StrEnum):
-    """Size class of a deployment; sets its default concurrency."""
-
-    FAST = "fast"
-    MEDIUM = "medium"
-    HEAVY = "heavy"
-
-    @property
-    def default_concurrency(self) -> int:
-        """Requests one worker serves at once unless the deployment says otherwise."""
-        return {Tier.FAST: 10, Tier.MEDIUM: 5, Tier.HEAVY: 2}[self]
 
 
 class Deployment(BaseModel):

@@ -110,10 +110,13 @@ class Upkeep:
     async def _auto_drain(self, name: str, rate: float, calls: int) -> None:
         reason = f"auto-drained: error rate {rate:.0%} over {calls} calls"
         probe_at = utcnow() + timedelta(seconds=self.healing.probe_after_s)
+        drained = False
 
         def change(current: DeploymentRecord | None) -> DeploymentRecord | None:
+            nonlocal drained
             if current is None or current.state is not DeploymentState.ACTIVE:
                 return current
+            drained = True
             return set_state(
                 current,
                 DeploymentState.DRAINING,
@@ -123,7 +126,8 @@ class Upkeep:
                 next_probe_at=probe_at,
             )
 
-        if await self.registry.mutate(name, change) is not None:
+        await self.registry.mutate(name, change)
+        if drained:
             log.warning("%s %s", name, reason)
 
     async def _probe(self, name: str) -> None:

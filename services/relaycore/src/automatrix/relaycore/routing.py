@@ -107,9 +107,12 @@ class Routing:
             allowed = [r for r in records if self.breaker(r.name).allow()]
             if not allowed:
                 continue
-            candidates = [self._candidate(r) for r in allowed]
+            strategy = self.strategy_for(group)
+            # The error rate scans the rolling window; only the weighted strategy reads it.
+            weighted = strategy is Strategy.WEIGHTED
+            candidates = [self._candidate(r, with_error_rate=weighted) for r in allowed]
             ranked = rank(
-                self.strategy_for(group),
+                strategy,
                 candidates,
                 rng=self.rng,
                 input_tokens=_input_tokens(request),
@@ -118,14 +121,13 @@ class Routing:
             return Route([c.record for c in ranked if c.has_capacity], busy=True)
         return Route([], busy=False)
 
-    def _candidate(self, record: DeploymentRecord) -> Candidate:
+    def _candidate(self, record: DeploymentRecord, *, with_error_rate: bool) -> Candidate:
         stats = self.stats.get(record.name)
-        now = self.clock()
         return Candidate(
             record=record,
             inflight=self.inflight.get(record.name, 0),
             ewma_latency_ms=stats.ewma_latency_ms if stats else None,
-            error_rate=stats.error_rate(now) if stats else 0.0,
+            error_rate=stats.error_rate(self.clock()) if stats and with_error_rate else 0.0,
         )
 
     def taken(self, name: str) -> None:

@@ -34,8 +34,6 @@ class KeyValueStore(Generic[M]):
         self.bucket = bucket
         self.model = model
         self.values: dict[str, M] = {}
-        self.changed = asyncio.Event()
-        """Set on every change seen by the watch; whoever waits on it clears it."""
         self.listeners: list[Callable[[str, M | None], None]] = []
         self._kv: KeyValue | None = None
         self._watching: asyncio.Task[None] | None = None
@@ -89,7 +87,6 @@ class KeyValueStore(Generic[M]):
             self.values.pop(entry.key, None)
         else:
             self.values[entry.key] = value
-        self.changed.set()
         for listener in self.listeners:
             listener(entry.key, value)
 
