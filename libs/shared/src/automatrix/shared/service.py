@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+import signal
+import threading
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -99,6 +102,28 @@ async def connect_with_retry(bus: Bus, *, attempts: int = 120, delay_s: float = 
             await asyncio.sleep(delay_s)
 
 
+class _Server(uvicorn.Server):
+    """uvicorn, minus re-raising the stop signal once it has exited.
+
+    uvicorn re-raises a captured SIGTERM after serving; with the default handler that ends the
+    process before ``serve`` can stop the service, so held messages would wait out their
+    ack_wait instead of going back to JetStream at once.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        stop_signals = (signal.SIGINT, signal.SIGTERM)
+        original = {sig: signal.signal(sig, self.handle_exit) for sig in stop_signals}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
+
+
 async def serve(service: Service, telemetry: Telemetry) -> None:
     """Run until SIGINT/SIGTERM: start the bus, serve HTTP, then stop in reverse order."""
     try:
@@ -116,7 +141,7 @@ async def serve(service: Service, telemetry: Telemetry) -> None:
         lifespan="off",
     )
     try:
-        await uvicorn.Server(config).serve()
+        await _Server(config).serve()
     finally:
         await service.stop()
         telemetry.shutdown()

@@ -78,6 +78,7 @@ async def provision_buckets(
                         bucket=bucket.name,
                         description=bucket.description,
                         history=bucket.history,
+                        ttl=bucket.ttl_s,
                         replicas=settings.bus_stream_replicas,
                         direct=True,
                     )

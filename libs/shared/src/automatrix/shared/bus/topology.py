@@ -131,9 +131,10 @@ def streams() -> tuple[StreamSpec, ...]:
 
 def buckets() -> tuple[Bucket, ...]:
     """The platform's key-value buckets (registries)."""
+    from automatrix.shared.contracts.gateway import JOBS, KEYS
     from automatrix.shared.contracts.registry import DEPLOYMENTS, ROUTER
 
-    return (DEPLOYMENTS, ROUTER)
+    return (DEPLOYMENTS, ROUTER, KEYS, JOBS)
 
 
 def stream_for(subject: Subject) -> StreamSpec:

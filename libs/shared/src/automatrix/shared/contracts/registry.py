@@ -26,6 +26,8 @@ class Bucket:
     name: str
     description: str
     history: int = 1
+    ttl_s: float | None = None
+    """Entries expire this long after their last write; None: they stay."""
 
 
 DEPLOYMENTS = Bucket(
