@@ -1,4 +1,4 @@
-"""The ``automatrix`` command: ``up`` runs the platform here, ``status`` asks how it is."""
+"""The ``automatrix`` command: ``up`` runs the platform, ``status`` asks how it is, ``keys``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from automatrix.shared.launcher.config import LauncherError, build_plan, state_dir
+from automatrix.shared.launcher.keys_cli import add_keys_parser, run_keys
 from automatrix.shared.launcher.output import LinePrinter
 from automatrix.shared.launcher.readiness import all_ready, format_table, probe_all, report
 from automatrix.shared.launcher.runfile import RunRecord, default_record, process_alive, read_record
@@ -27,6 +28,8 @@ environment:
                                   inference 8103; the orchestrator takes --port)
   AUTOMATRIX_SERVICE_MODULE_<SERVICE>  run another module than automatrix.<service>
   AUTOMATRIX_READY_TIMEOUT        seconds to wait for every /readyz (default 120)
+  AUTOMATRIX_MASTER_KEY           the gateway's admin key (default: made once, kept in
+                                  <state dir>/master.key)
 """
 
 
@@ -64,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="show whether each service is ready")
     status.add_argument("--state-dir", help="the state directory of the running platform")
     status.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+    add_keys_parser(commands)
     return parser
 
 
@@ -145,7 +150,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     """Entry point of the ``automatrix`` console script."""
     args = build_parser().parse_args(argv)
     environment = dict(os.environ if env is None else env)
-    commands = {"up": run_up, "status": run_status}
+    commands = {"up": run_up, "status": run_status, "keys": run_keys}
     try:
         return commands[args.command](args, environment)
     except LauncherError as exc:

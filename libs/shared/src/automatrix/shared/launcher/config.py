@@ -23,6 +23,8 @@ DEFAULT_SYNC_INTERVAL = "2m"
 DEFAULT_READY_TIMEOUT_S = 120.0
 INFRA_HOST = "127.0.0.1"
 STATE_FILE_NAME = "automatrix.json"
+MASTER_KEY_VARIABLE = "AUTOMATRIX_MASTER_KEY"
+MASTER_KEY_FILE_NAME = "master.key"
 
 _GO_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
 
@@ -77,6 +79,16 @@ class LaunchPlan:
     @property
     def state_file(self) -> Path:
         return self.state_dir / STATE_FILE_NAME
+
+    @property
+    def master_key_file(self) -> Path:
+        """Where the development master key is kept when the environment sets none."""
+        return self.state_dir / MASTER_KEY_FILE_NAME
+
+    @property
+    def env_master_key(self) -> str | None:
+        """``AUTOMATRIX_MASTER_KEY`` from the launcher's environment, if set."""
+        return self.inherited.get(MASTER_KEY_VARIABLE, "").strip() or None
 
 
 def display_host(host: str) -> str:
@@ -213,9 +225,17 @@ def build_plan(
     )
 
 
-def service_env(plan: LaunchPlan, service: ServicePlan) -> dict[str, str]:
-    """The environment of one service: inherited, plus where it listens and what it talks to."""
+def service_env(
+    plan: LaunchPlan, service: ServicePlan, master_key: str | None = None
+) -> dict[str, str]:
+    """The environment of one service: inherited, plus where it listens and what it talks to.
+
+    Only the gateway is given the master key; the other services never check one.
+    """
     env = dict(plan.inherited)
+    env.pop(MASTER_KEY_VARIABLE, None)
+    if service.name == GATEWAY and master_key:
+        env[MASTER_KEY_VARIABLE] = master_key
     env.update(
         SERVICE_NAME=service.name,
         HTTP_HOST=service.host,

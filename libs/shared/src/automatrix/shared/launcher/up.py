@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from automatrix.shared.launcher.config import LauncherError, LaunchPlan, service_argv, service_env
+from automatrix.shared.launcher.config import (
+    MASTER_KEY_VARIABLE,
+    LauncherError,
+    LaunchPlan,
+    service_argv,
+    service_env,
+)
 from automatrix.shared.launcher.output import FileFollower, LinePrinter
 from automatrix.shared.launcher.preflight import preflight
 from automatrix.shared.launcher.readiness import (
@@ -40,6 +48,78 @@ def embedded_nats(plan: LaunchPlan, store: Path, port: int, monitor_port: int) -
     )
 
 
+MASTER_KEY_SHOWN_CHARS = 6
+_EXAMPLE_CALL = (
+    'client.chat.completions.create(model="auto", '
+    'messages=[{"role": "user", "content": "Hello"}]).choices[0].message.content'
+)
+
+
+@dataclass(frozen=True)
+class MasterKey:
+    """The gateway's master key, and the file it is kept in (None: from the environment)."""
+
+    value: str
+    path: Path | None
+
+    def banner(self, gateway_url: str) -> str:
+        """What ``up`` prints once ready: the key (unless the operator's own) and how to use it."""
+        base_url = f"{gateway_url}/v1"
+        if self.path is None:
+            shown = self.value[:MASTER_KEY_SHOWN_CHARS] + "..."
+            lines = [
+                f"master key (from {MASTER_KEY_VARIABLE}):  {shown}",
+                "  import os",
+                "  from openai import OpenAI",
+                f'  client = OpenAI(base_url="{base_url}", '
+                f'api_key=os.environ["{MASTER_KEY_VARIABLE}"])',
+            ]
+        else:
+            lines = [
+                f"development key (stored in {_shown_path(self.path)}):  {self.value}",
+                "  from openai import OpenAI",
+                f'  client = OpenAI(base_url="{base_url}", api_key="{self.value}")',
+            ]
+        return "\n".join([*lines, f"  print({_EXAMPLE_CALL})"])
+
+
+def master_key(plan: LaunchPlan) -> MasterKey:
+    """``AUTOMATRIX_MASTER_KEY``, else the key in ``<state>/master.key``, made (0600) if absent."""
+    # Here rather than at the top: the keys module loads NATS and pydantic (about a second),
+    # which `automatrix status` and `--help` (they import this module) should not pay.
+    from automatrix.shared.keys import KEY_PREFIX, generate_key
+
+    if (value := plan.env_master_key) is not None:
+        if not value.startswith(KEY_PREFIX):
+            raise LauncherError(f"{MASTER_KEY_VARIABLE} must start with {KEY_PREFIX!r}")
+        return MasterKey(value, None)
+    path = plan.master_key_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: two launchers racing on one state directory must not make two keys.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        value = path.read_text().strip()
+        if not value.startswith(KEY_PREFIX):
+            raise LauncherError(
+                f"{path} does not hold a master key (one starting with {KEY_PREFIX!r}); "
+                "delete it to have a new one made"
+            ) from None
+        return MasterKey(value, path)
+    value = generate_key()
+    with os.fdopen(fd, "w") as out:
+        out.write(value + "\n")
+    return MasterKey(value, path)
+
+
+def _shown_path(path: Path) -> Path:
+    """``path`` relative to the working directory when it is under it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 class Launcher:
     """Runs one platform from a resolved plan; ``run`` returns the process exit code."""
 
@@ -54,10 +134,13 @@ class Launcher:
         self._stop = threading.Event()
         self._first_signal_at: float | None = None
         self._record_written = False
+        self.master_key: MasterKey | None = None
 
     def run(self) -> int:
         """Start everything, wait for ready, then supervise; always shuts down what it started."""
         preflight(self.plan)
+        if self.plan.gateway is not None:
+            self.master_key = master_key(self.plan)
         previous = {sig: signal.signal(sig, self._on_signal) for sig in _STOP_SIGNALS}
         try:
             self._start_infra()
@@ -127,7 +210,9 @@ class Launcher:
     def _start_services(self) -> None:
         for service in self.plan.services:
             (self.plan.state_dir / service.name).mkdir(parents=True, exist_ok=True)
-            child = Child(service.name, service_argv(service), service_env(self.plan, service))
+            key = self.master_key.value if self.master_key else None
+            env = service_env(self.plan, service, master_key=key)
+            child = Child(service.name, service_argv(service), env)
             self.services.append(self.supervisor.start(child))
         self._check_interrupted()
 
@@ -160,6 +245,8 @@ class Launcher:
         where = gateway.url if gateway else "(no gateway: orchestrator not started)"
         self.printer.raw(f"AutoMatrix is up: {where}")
         self.printer.raw(format_table(statuses, colour=self.printer.colour))
+        if gateway is not None and self.master_key is not None:
+            self.printer.raw(self.master_key.banner(gateway.url))
 
     def _supervise(self) -> int:
         """Block until a stop signal (0) or a child's unexpected exit (1)."""

@@ -1,0 +1,1 @@
+"""The gateway's clients of outside services (Redis, Qdrant, NATS), one module each."""

@@ -1,0 +1,87 @@
+"""Load shedding: refuse new work with 503 + Retry-After once too much is already queued.
+
+The depth is what waits in JetStream for relaycore (each priority's shared consumer:
+pending plus taken but not yet acknowledged), read every ``interval_s`` rather than per
+request. Each priority has its own share of the bound, so low is shed first and critical last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+
+import nats.errors
+import nats.js.errors
+
+from automatrix.orchestrator import metrics
+from automatrix.shared.bus import Bus
+from automatrix.shared.contracts import REQUESTS, Priority
+
+log = logging.getLogger(__name__)
+
+
+def relay_durable(level: Priority) -> str:
+    """relaycore's shared consumer for ``level`` (relaycore's app.py names it the same)."""
+    return f"relaycore-{level.value}"
+
+
+class LoadShedder:
+    """Knows the queue depth per priority and whether a new request of a level may enter."""
+
+    def __init__(
+        self,
+        bus: Bus,
+        *,
+        bound: int,
+        factors: Mapping[Priority, float],
+        interval_s: float = 0.25,
+    ) -> None:
+        self.bus = bus
+        self.bound = bound
+        self.factors = dict(factors)
+        self.interval_s = interval_s
+        self.depth: dict[Priority, int] = dict.fromkeys(Priority, 0)
+        self._task: asyncio.Task[None] | None = None
+
+    def total(self) -> int:
+        return sum(self.depth.values())
+
+    def admit(self, level: Priority) -> float | None:
+        """None to admit; else the seconds a client should wait before retrying."""
+        limit = self.bound * self.factors.get(level, 1.0)
+        total = self.total()
+        if total < limit:
+            return None
+        metrics.SHED.labels(level.value).inc()
+        return min(30.0, 1.0 + (total - limit) / max(1.0, self.bound / 10))
+
+    async def refresh(self) -> None:
+        """Read the depth of every level from JetStream."""
+        stream = REQUESTS.stream or ""
+        for level in Priority:
+            try:
+                info = await self.bus.js.consumer_info(stream, relay_durable(level))
+            except (nats.js.errors.NotFoundError, nats.errors.Error, TimeoutError):
+                continue  # relaycore not started yet: nothing is queued for it either
+            self.depth[level] = int(info.num_pending or 0) + int(info.num_ack_pending or 0)
+            metrics.QUEUE_DEPTH.labels(level.value).set(self.depth[level])
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="queue-depth")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.refresh()
+            except Exception:
+                log.exception("could not read the queue depth")
+            await asyncio.sleep(self.interval_s)
