@@ -74,7 +74,7 @@ class Platform:
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     state = tmp_path_factory.mktemp("platform")
     master = f"am-{secrets.token_urlsafe(30)}"

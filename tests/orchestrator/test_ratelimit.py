@@ -89,7 +89,8 @@ async def test_settle_moves_the_token_count_to_actual_usage(redis: Redis, namesp
     await limiter.settle(key_id="k", estimated=900, actual=300)
     after_refund = await limiter.admit(key_id="k", rpm=100, tpm=1000, tokens=500)
     assert isinstance(after_refund, Allowed)
-    assert 195 <= after_refund.remaining_tokens <= 200
+    # 1000 - (300 + 500) left, plus what drained meanwhile (1000/60 tokens a second).
+    assert 200 <= after_refund.remaining_tokens < 230
 
     await limiter.settle(key_id="k", estimated=10, actual=210)
     charged = await limiter.admit(key_id="k", rpm=100, tpm=1000, tokens=50)
