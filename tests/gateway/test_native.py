@@ -10,8 +10,11 @@ import nats
 import pytest
 
 from automatrix.shared.contracts import (
+    EMBED,
     RESULTS,
     ChatMessage,
+    EmbedReply,
+    EmbedRequested,
     InferenceCompleted,
     InferenceParams,
     InferenceRequested,
@@ -124,3 +127,28 @@ def test_priority_is_read_from_the_body_or_the_header(platform: Platform) -> Non
     assert bad.status_code == 400
     assert bad.json()["error"]["param"] == "x-automatrix-priority"
     assert good.status_code == 200, good.text
+
+
+def test_the_direct_embedding_path_matches_the_routed_one(platform: Platform) -> None:
+    async def direct(payload: bytes) -> EmbedReply:
+        nc = await nats.connect(platform.nats_url)
+        try:
+            msg = await nc.request(EMBED.format(model="minilm-embed"), payload, timeout=10)
+            return EmbedReply.model_validate_json(msg.data)
+        finally:
+            await nc.close()
+
+    text = "the semantic cache embeds this query"
+    reply = asyncio.run(direct(EmbedRequested(model="minilm-embed", input=[text]).to_bytes()))
+    assert reply.error is None
+    assert reply.deployment == "minilm-embed"
+    routed = platform.client().embeddings.create(
+        model="minilm-embed", input=text, encoding_format="float"
+    )
+    vector = routed.data[0].embedding
+    assert len(reply.embeddings[0]) == len(vector) == 384
+    assert sum(a * b for a, b in zip(reply.embeddings[0], vector, strict=True)) > 0.9999
+    broken = asyncio.run(direct(b'{"model": "minilm-embed", "input": []}'))
+    assert broken.embeddings == []
+    assert broken.error is not None
+    assert "invalid request" in broken.error

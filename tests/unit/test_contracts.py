@@ -170,7 +170,8 @@ def test_subjects_and_streams_do_not_overlap() -> None:
     assert all(re.fullmatch(r"AI_[A-Z_]+", s) for s in streams)
     for a, b in itertools.combinations(ALL_SUBJECTS, 2):
         assert not _overlap(a, b), (a.template, b.template)
-    assert [s.template for s in ALL_SUBJECTS if s.stream is None] == ["ai.v1.stream.{request_id}"]
+    core = [s.template for s in ALL_SUBJECTS if s.stream is None]
+    assert core == ["ai.v1.stream.{request_id}", "ai.v1.embed.{model}"]
 
 
 def test_priority_subject_and_rank() -> None:

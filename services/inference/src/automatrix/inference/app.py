@@ -9,6 +9,7 @@ import re
 import socket
 
 from automatrix.inference.deployments import Backend, Deployment, load_deployments
+from automatrix.inference.direct_embed import DirectEmbedder, DirectModel, Encode
 from automatrix.inference.hotswap import ModelSwapper
 from automatrix.inference.providers import Provider
 from automatrix.inference.registration import Registrar
@@ -20,16 +21,26 @@ from automatrix.shared.contracts import RequestKind
 from automatrix.shared.service import Service, base_service
 
 
-def local_specs(deployments: list[Deployment], settings: Settings) -> list[LocalModelSpec]:
-    """The models the embedded Triton must serve for the local deployments configured."""
+def local_specs(
+    deployments: list[Deployment],
+    settings: Settings,
+    encoders: dict[str, Encode] | None = None,
+) -> list[LocalModelSpec]:
+    """The models the embedded Triton must serve for the local deployments configured.
+
+    ``encoders`` receives the embedding models' encoders, for the direct path.
+    """
     from automatrix.inference.models.gemma import GemmaSettings, gemma_spec
     from automatrix.inference.models.minilm import MODEL_NAME as MINILM
-    from automatrix.inference.models.minilm import minilm_spec
+    from automatrix.inference.models.minilm import MiniLMEncoder, minilm_spec
 
     wanted = {d.model for d in deployments if d.backend is Backend.LOCAL}
     specs: list[LocalModelSpec] = []
     if MINILM in wanted:
-        specs.append(minilm_spec(cache_dir=settings.state_dir / "models"))
+        encoder = MiniLMEncoder(settings.state_dir / "models")
+        if encoders is not None:
+            encoders[MINILM] = encoder.encode
+        specs.append(minilm_spec(cache_dir=settings.state_dir / "models", encoder=encoder))
     if "gemma3-270m" in wanted:
         specs.append(
             gemma_spec(
@@ -92,10 +103,20 @@ def create_app(settings: Settings | None = None) -> Service:
     )
     local = [d.model for d in deployments if d.backend is Backend.LOCAL]
 
+    encoders: dict[str, Encode] = {}
+    direct = DirectEmbedder(service.bus, [])
+
     async def start_triton() -> None:
         if embedded is not None:
-            specs = local_specs(deployments, settings)
+            specs = local_specs(deployments, settings, encoders)
             await asyncio.to_thread(embedded.start, specs)
+            direct.models = {
+                d.model_group: DirectModel(d.name, d.model_group, encoders[d.model])
+                for d in deployments
+                if d.backend is Backend.LOCAL
+                and d.kind is RequestKind.EMBEDDING
+                and d.model in encoders
+            }
 
     async def stop_triton() -> None:
         await triton.close()
@@ -112,7 +133,9 @@ def create_app(settings: Settings | None = None) -> Service:
         return f"{where} at {triton.url}, {len(local)} local models ready"
 
     service.prepare.append(start_triton)
+    service.on_start.append(direct.start)
     service.on_start.append(registrar.start)
+    service.before_stop.append(direct.stop)
     service.on_stop.append(stop_triton)
     service.before_stop.append(registrar.stop)
     service.readiness.add("triton", triton_check)

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from pydantic import TypeAdapter
 from starlette.middleware.cors import CORSMiddleware
 
+from automatrix.orchestrator.adapters.embedder import QueryEmbedder
 from automatrix.orchestrator.adapters.exact_cache import ExactCache
 from automatrix.orchestrator.adapters.ratelimit import RateLimiter
 from automatrix.orchestrator.adapters.replies import Replies
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None) -> Service:
         bus, replies, None, Classifier(), deployments.values, timeout_s=settings.gateway_timeout_s
     )
 
-    async def embed(text: str, tenant: str) -> list[float]:
+    async def embed_routed(text: str, tenant: str) -> list[float]:
         result = await gateway.embed(
             [text],
             model=settings.cache_embedding_model,
@@ -68,6 +69,8 @@ def create_app(settings: Settings | None = None) -> Service:
         if not result.embeddings:
             raise ValueError("the embedding model returned no vector")
         return result.embeddings[0]
+
+    embed = QueryEmbedder(bus, settings.cache_embedding_model, embed_routed)
 
     shedder = LoadShedder(
         bus, bound=settings.gateway_shed_queue_depth, factors=settings.gateway_shed_factors

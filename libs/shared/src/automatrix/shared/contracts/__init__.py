@@ -17,6 +17,7 @@ from automatrix.shared.contracts.dlq import (
     PayloadEncoding,
     encode_payload,
 )
+from automatrix.shared.contracts.embed import EMBED, EmbedReply, EmbedRequested
 from automatrix.shared.contracts.inference import (
     DISPATCH,
     REQUESTS,
@@ -72,6 +73,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     InferenceCompleted,
     InferenceFailed,
     StreamChunk,
+    EmbedRequested,
     TelemetryEvent,
     ModelPublished,
     ModelPromoted,
@@ -85,6 +87,7 @@ ALL_SUBJECTS: tuple[Subject, ...] = (
     DISPATCH,
     RESULTS,
     STREAM,
+    EMBED,
     TELEMETRY,
     MODELS,
     TRAINING,
@@ -100,6 +103,7 @@ __all__ = [
     "DEPLOYMENTS",
     "DISPATCH",
     "DLQ",
+    "EMBED",
     "MODELS",
     "REQUESTS",
     "RESULTS",
@@ -120,6 +124,8 @@ __all__ = [
     "Deadlined",
     "DeploymentRecord",
     "DeploymentState",
+    "EmbedReply",
+    "EmbedRequested",
     "ErrorKind",
     "Event",
     "FailedAttempt",
