@@ -44,8 +44,10 @@ async def test_a_full_queue_sheds_by_priority_with_retry_after(
         kv = await js.key_value(DEPLOYMENTS.name)
         record = DeploymentRecord.example(name="m-1", model_group="m")
         await kv.create(record.name, record.model_dump_json().encode())
-        gateway_app: Any = service.app  # the body limit around the FastAPI app
-        shedder = gateway_app.app.state.context.shedder
+        gateway_app: Any = service.app
+        while not hasattr(gateway_app, "state"):  # middleware around the FastAPI app
+            gateway_app = gateway_app.app
+        shedder = gateway_app.state.context.shedder
         transport = httpx.ASGITransport(app=service.app)
         async with httpx.AsyncClient(
             transport=transport,

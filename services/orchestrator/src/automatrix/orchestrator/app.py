@@ -19,6 +19,7 @@ from automatrix.orchestrator.adapters.semantic_cache import SemanticCache
 from automatrix.orchestrator.api import errors, native, openai_api
 from automatrix.orchestrator.api.deps import Context
 from automatrix.orchestrator.api.limits import BodyLimit
+from automatrix.orchestrator.api.tracing import RequestSpans
 from automatrix.orchestrator.auth import Authenticator
 from automatrix.orchestrator.cache import ResponseCache
 from automatrix.orchestrator.classification import Classifier
@@ -147,7 +148,7 @@ def create_app(settings: Settings | None = None) -> Service:
     service.on_stop.append(close_cache)
     service.readiness.add("deployments", deployments_check)
 
-    app = BodyLimit(api, max_bytes=settings.gateway_max_body_bytes)
+    app = RequestSpans(BodyLimit(api, max_bytes=settings.gateway_max_body_bytes))
     if settings.gateway_cors_origins:
         service.app = CORSMiddleware(
             app,

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
-from opentelemetry.trace import SpanKind, Tracer, TracerProvider
+from opentelemetry.trace import Span, SpanKind, Tracer, TracerProvider
 
 TRACER_NAME = "automatrix.bus"
 TRACEPARENT = "traceparent"
@@ -24,6 +24,31 @@ def use_tracer_provider(provider: TracerProvider | None) -> None:
     """Build bus spans with ``provider`` from now on (``None``: propagate context only)."""
     global _tracer
     _tracer = provider.get_tracer(TRACER_NAME) if provider is not None else None
+
+
+def current_tracer() -> Tracer | None:
+    """The tracer spans are built with, or None when nothing exports."""
+    return _tracer
+
+
+@contextmanager
+def serving(
+    name: str, headers: dict[str, str], attributes: dict[str, str | int]
+) -> Iterator[Span | None]:
+    """Around an HTTP request: a SERVER span continuing the caller's trace (W3C headers)."""
+    parent = propagate.extract(headers)
+    tracer = _tracer
+    if tracer is None:
+        token = otel_context.attach(parent)
+        try:
+            yield None
+        finally:
+            otel_context.detach(token)
+        return
+    with tracer.start_as_current_span(
+        name, context=parent, kind=SpanKind.SERVER, attributes=attributes
+    ) as span:
+        yield span
 
 
 @contextmanager

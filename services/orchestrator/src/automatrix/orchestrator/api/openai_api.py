@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 from fastapi import APIRouter, Request
+from opentelemetry import trace
 from pydantic import ValidationError
 from starlette.responses import JSONResponse, StreamingResponse
 
@@ -105,12 +106,18 @@ async def chat_completions(
 ) -> Any:
     started = time.perf_counter()
     query = _query(body, request, ctx, who)
+    span = trace.get_current_span()
+    span.set_attribute("gen_ai.operation.name", "chat")
+    span.set_attribute("gen_ai.request.model", query.model)
+    span.set_attribute("automatrix.tenant", who.tenant)
+    span.set_attribute("automatrix.request_id", query.request_id)
     gateway = ctx.gateway
     gateway.check_model(query.model, RequestKind.CHAT)
     estimate = estimate_tokens([m.content for m in query.messages], query.params.max_tokens)
     await admit(ctx, who, tokens=estimate)
     found = await gateway.lookup(query)
     headers = {"x-request-id": query.request_id}
+    span.set_attribute("automatrix.cache", found.status if found is not None else "off")
     if found is not None and found.value is not None:
         answer = Answer.from_cache(found.value, _cache_meta(found))
         _cache_headers(headers, found)
@@ -134,6 +141,9 @@ async def chat_completions(
         metadata={**meta, "cache": "miss", "request_id": query.request_id},
     )
     gateway.remember(found, answer)
+    span.set_attribute("gen_ai.response.model", result.model)
+    span.set_attribute("gen_ai.usage.input_tokens", result.usage.input_tokens)
+    span.set_attribute("gen_ai.usage.output_tokens", result.usage.output_tokens)
     metrics.TOKENS.labels("input").inc(result.usage.input_tokens)
     metrics.TOKENS.labels("output").inc(result.usage.output_tokens)
     metrics.LATENCY.labels("chat", "miss").observe(time.perf_counter() - started)
