@@ -66,12 +66,10 @@ class KeyValueStore(Generic[M]):
             self._watcher = None
 
     async def _watch(self) -> None:
+        # Iterating reads the watcher's queue directly: a plain get that cancels cleanly
+        # (``updates()`` wraps it in wait_for, whose cancellation hangs on Python 3.11 here).
         assert self._watcher is not None
-        while True:
-            try:
-                entry = await self._watcher.updates(timeout=3600)  # type: ignore[no-untyped-call]
-            except TimeoutError:
-                continue
+        async for entry in self._watcher:
             if entry is not None:
                 self._apply(entry)
 
