@@ -60,10 +60,9 @@ def test_gateway_bench() -> None:
     assert figures["semantic_similarity_min"] >= 0.95  # a semantic hit, by the gateway's own word
     assert 0 < figures["miss_output_tokens_mean"] <= 8  # the local model answered, max_tokens 8
     # the bench started the platform, so every service's /metrics was read around the hits
-    for key in ("server_exact_ms", "server_semantic_ms", "relay_added_ms", "embed_handler_ms"):
+    for key in ("server_exact_ms", "server_semantic_ms"):
         assert figures[key] > 0, key
-    # relaycore's part and inference's handler are disjoint parts of the gateway's own time
-    parts = figures["relay_added_ms"] + figures["embed_handler_ms"]
-    assert figures["server_semantic_ms"] > parts
+    # a semantic hit does more than an exact one: an embedding and a Qdrant lookup
+    assert figures["server_semantic_ms"] > figures["server_exact_ms"]
     assert figures["exact_goal_met"] == (figures["exact_p50_ms"] < 2.0)
     assert figures["semantic_goal_met"] == (figures["semantic_p50_ms"] < 10.0)
