@@ -11,13 +11,17 @@ Added latency of one request: from relaycore taking it (the ``Am-Relay-Received`
 or the moment routing was switched on for a request it took while stopped) to its dispatch
 being stored in JetStream (the stream's timestamp of the dispatch). Decisions/s: dispatches
 over the time from the first of those starts to the last dispatch stored. ``fresh_*``: the
-same percentiles over the requests relaycore took after routing was on; ``relay_cpu_*``:
-relaycore's CPU time over the round (Linux /proc), which shows whether its loop is saturated.
+same percentiles over the requests relaycore took after routing was on; ``queued_*``: from
+routing being switched on to the dispatch being stored, whether the request waited in JetStream
+or in relaycore (the backlog's drain as each request saw it); ``relay_cpu_*``: relaycore's CPU
+time over the round (Linux /proc), which shows whether its loop is saturated.
 
 Prints a human summary, then one JSON line last:
 {"decisions_per_s":…, "p50_ms":…, "p99_ms":…, "requests":…, "deployments":…, …}
 
     .venv/bin/python bench/router.py [--requests 1000] [--deployments 20] [--rounds 1]
+
+``BENCH_RELAY_PROFILE=<file>`` runs relaycore under cProfile and leaves its stats there.
 """
 
 from __future__ import annotations
@@ -261,7 +265,7 @@ class Relaycore:
     def start(self) -> None:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "automatrix.relaycore"],
+                [sys.executable, *profiler(self.env), "-m", "automatrix.relaycore"],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -297,6 +301,12 @@ class Relaycore:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return "(no log)"
+
+
+def profiler(env: dict[str, str]) -> list[str]:
+    """``BENCH_RELAY_PROFILE=<file>``: run relaycore under cProfile, its stats written there."""
+    target = env.get("BENCH_RELAY_PROFILE")
+    return ["-m", "cProfile", "-o", target] if target else []
 
 
 @contextmanager
@@ -400,6 +410,7 @@ def figures(timings: list[Timing], started: int) -> dict[str, float]:
     begins = [max(t.received_ns, started) for t in timings]
     added = [(t.stored_ns - b) / 1e6 for t, b in zip(timings, begins, strict=True)]
     fresh = [a for a, t in zip(added, timings, strict=True) if t.received_ns >= started]
+    queued = [(t.stored_ns - started) / 1e6 for t in timings]
     span_s = (max(t.stored_ns for t in timings) - min(begins)) / 1e9
     return {
         "decisions_per_s": round(len(timings) / span_s),
@@ -409,6 +420,8 @@ def figures(timings: list[Timing], started: int) -> dict[str, float]:
         "fresh_p50_ms": round(percentile(fresh, 0.50), 3) if fresh else 0.0,
         "fresh_p99_ms": round(percentile(fresh, 0.99), 3) if fresh else 0.0,
         "held_at_start": len(timings) - len(fresh),
+        "queued_p50_ms": round(percentile(queued, 0.50), 3),
+        "queued_p99_ms": round(percentile(queued, 0.99), 3),
         "drain_s": round(span_s, 3),
         "dispatched": len(timings),
         "deployments_used": len({t.deployment for t in timings}),
@@ -485,6 +498,8 @@ async def bench(
         "fresh_p50_ms": median["fresh_p50_ms"],
         "fresh_p99_ms": median["fresh_p99_ms"],
         "held_at_start": median["held_at_start"],
+        "queued_p50_ms": median["queued_p50_ms"],
+        "queued_p99_ms": median["queued_p99_ms"],
         "drain_s": median["drain_s"],
         "deployments_used": min(r["deployments_used"] for r in rounds),
         **{
@@ -492,15 +507,17 @@ async def bench(
             for key in ("relay_cpu_ms_per_decision", "relay_cores_busy")
             if key in median
         },
-        "relay_window": relay_window(relay.env),
+        "relay_window": relay_setting(relay.env, "relay_window"),
+        "relay_take_ahead": relay_setting(relay.env, "relay_take_ahead"),
         "warmup": args.warmup,
         "rounds": args.rounds,
     }
 
 
-def relay_window(env: dict[str, str]) -> int:
-    default = RelaySettings.model_fields["relay_window"].default
-    return int(env.get("RELAY_WINDOW", default))
+def relay_setting(env: dict[str, str], name: str) -> int:
+    """An integer setting of relaycore as its environment sets it, else its default."""
+    default = RelaySettings.model_fields[name].default
+    return int(env.get(name.upper(), default))
 
 
 def main() -> None:
@@ -513,6 +530,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--relay-window", type=int, help="RELAY_WINDOW for relaycore (default: its own)"
+    )
+    parser.add_argument(
+        "--relay-take-ahead", type=int, help="RELAY_TAKE_AHEAD for relaycore (default: its own)"
     )
     args = parser.parse_args()
     with (
@@ -530,13 +550,15 @@ def main() -> None:
         }
         if args.relay_window is not None:
             env["RELAY_WINDOW"] = str(args.relay_window)
+        if args.relay_take_ahead is not None:
+            env["RELAY_TAKE_AHEAD"] = str(args.relay_take_ahead)
         relay = Relaycore(env=env, log_path=Path(tmp) / "relaycore.log", port=int(env["HTTP_PORT"]))
         settings = BusSettings(nats_url=nats_url, redis_url=redis_url, bus_namespace=namespace)
         with running(relay):
             result = asyncio.run(bench(args, relay, settings))
     print(
         f"relaycore, {result['requests']:,} queued requests over {result['deployments']} "
-        f"deployments (window {result['relay_window']}): "
+        f"deployments (window {result['relay_window']}, take-ahead {result['relay_take_ahead']}): "
         f"{result['decisions_per_s']:,} decisions/s, added latency p50 {result['p50_ms']} ms, "
         f"p99 {result['p99_ms']} ms (taken after the start: p50 {result['fresh_p50_ms']} ms, "
         f"p99 {result['fresh_p99_ms']} ms)"

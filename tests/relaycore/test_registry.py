@@ -123,7 +123,17 @@ async def test_router_stop_keeps_requests_waiting_and_start_serves_them(world: A
 
     await switch(ControlKind.ROUTER_STOP, False)
     held = [await w.request(priority=Priority.HIGH) for _ in range(3)]
-    await w.waiting(Priority.HIGH, 3)
+
+    async def waiting_for_relaycore() -> bool:
+        # Stopped, relaycore takes no more: the requests wait in JetStream, except what a
+        # pull sent before the stop brought in (held, not dispatched).
+        info = await w.bus.js.consumer_info("AI_REQUESTS", "relaycore-high")
+        holds = (await w.view("/v1/relay/queues"))["waiting"]["high"]
+        return bool(info.num_pending + info.num_ack_pending == 3 == info.num_pending + holds)
+
+    await wait_until(waiting_for_relaycore, within=10, what="3 requests waiting for relaycore")
+    intake = (await w.view("/v1/relay/queues"))["intake"]
+    assert {level["room"] for level in intake.values()} == {0}
     assert solo.received == []
     await switch(ControlKind.ROUTER_START, True)
     for request_id in held:

@@ -9,7 +9,7 @@ import socket
 from nats.js.api import DeliverPolicy
 from pydantic import TypeAdapter
 
-from automatrix.relaycore.adapters.ledger import Ledger
+from automatrix.relaycore.adapters.ledger import Ledger, ledger_client
 from automatrix.relaycore.adapters.registry_store import KeyValueStore
 from automatrix.relaycore.control import ControlHandler, control_spec
 from automatrix.relaycore.domain.attempts import RetryPolicy
@@ -69,13 +69,15 @@ def create_app(settings: Settings | None = None) -> Service:
         strategies={group: Strategy(s) for group, s in settings.relay_strategies.items()},
         fallbacks=settings.relay_fallbacks,
     )
-    ledger = Ledger(bus.redis, namespace=settings.bus_namespace)
+    ledger = Ledger(ledger_client(settings.redis_url), namespace=settings.bus_namespace)
     scheduler = Scheduler(
         routing,
         ledger,
         PriorityPolicy(settings.relay_starvation_limit),
         lease_grace_s=settings.relay_lease_grace_s,
         no_route_wait_s=settings.relay_no_route_wait_s,
+        take_ahead=min(settings.relay_take_ahead, settings.relay_window),
+        window=settings.relay_window,
     )
     probe_token = f"{settings.relay_token}-probe"
     upkeep = Upkeep(
@@ -126,9 +128,10 @@ def create_app(settings: Settings | None = None) -> Service:
     control = ControlHandler(registry, switch, upkeep.publish_recommendations)
 
     for level in Priority:
-        bus.subscribe(
+        consumer = bus.subscribe(
             request_spec(level), InferenceRequested, router.on_request, batch=settings.relay_window
         )
+        consumer.window = scheduler.intake[level]
     results = ConsumerSpec(
         durable="relaycore-results",
         stream=RESULTS.stream or "",
@@ -142,6 +145,7 @@ def create_app(settings: Settings | None = None) -> Service:
     states: dict[str, DeploymentState | None] = {}
 
     def on_registry_change(name: str, record: DeploymentRecord | None) -> None:
+        routing.registry_changed()
         previous = states.get(name)
         states[name] = record.state if record else None
         if (
@@ -185,6 +189,7 @@ def create_app(settings: Settings | None = None) -> Service:
             await cancel_quietly(task)
         await registry.close()
         await switch.close()
+        await ledger.redis.aclose()
 
     async def registry_check() -> str:
         healthy = sum(1 for r in registry.values.values() if r.routable())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import logging
 import random
@@ -80,8 +81,11 @@ class Router:
     async def on_request(self, request: InferenceRequested, delivery: Delivery) -> None:
         """A new request: wait for a slot in priority order, then dispatch attempt 1."""
         received_ns = time.time_ns()
-        ticket = Ticket(request=request, attempt=1, sequence=delivery.sequence)
-        await self._serve(ticket, received_ns)
+        ticket = Ticket(request=request, attempt=1, sequence=delivery.sequence, taken=True)
+        try:
+            await self._serve(ticket, received_ns)
+        finally:
+            self.scheduler.finished(ticket)
 
     async def _serve(self, ticket: Ticket, received_ns: int) -> None:
         request = ticket.request
@@ -141,11 +145,9 @@ class Router:
                 await self.on_probe(deployment, isinstance(result, InferenceCompleted))
             return
         if isinstance(result, InferenceCompleted):
-            record = await self.ledger.record(result.request_id)
-            if record is not None and record.deployment == result.deployment:
-                await self.ledger.release(result.deployment, result.request_id)
-                await self.ledger.forget(result.request_id)
-                await self._telemetry(record.request, result.deployment, record.attempt, result)
+            settled = await self.ledger.settle(result.request_id, result.deployment)
+            if settled is not None:
+                await self._telemetry(settled.request, result.deployment, settled.attempt, result)
             return
         if result.requester != self.token or not result.attempts:
             return  # a final answer to someone else, or a failure not addressed to the router
@@ -265,11 +267,11 @@ class Router:
         else:
             return
         # Released by whichever replica sees it first; the shared consumer releases again
-        # (idempotent) in case no replica was listening.
-        try:
-            await self.ledger.release(deployment, result.request_id)
-        except Exception:
-            log.exception("could not release %s on %s", result.request_id, deployment)
+        # (idempotent) in case no replica was listening. Not awaited: nats-py runs this
+        # callback for one message after the other. Freed here once the ledger has it, so
+        # the next pass does not find the slot still taken there.
+        released = self.ledger.release_soon(deployment, result.request_id)
+        released.add_done_callback(functools.partial(self._freed, deployment))
         counts = (
             not isinstance(result, InferenceFailed)
             or result.kind.transient
@@ -277,8 +279,14 @@ class Router:
         )
         if counts:
             self.routing.outcome(deployment, success=ok, latency_ms=latency)
+        # nats-py hands this callback every queued message in one go; a burst of results
+        # would hold the event loop (and the decisions waiting on it) for all of them.
+        await asyncio.sleep(0)
+
+    def _freed(self, deployment: str, _: asyncio.Future[None]) -> None:
         self.routing.freed(deployment)
-        self.scheduler.wake()
+        if self.scheduler.parked():
+            self.scheduler.wake()  # with nothing waiting, a pass here would find nothing to do
 
 
 _DEPLOYMENT_FAULTS = frozenset({ErrorKind.AUTH, ErrorKind.INTERNAL})

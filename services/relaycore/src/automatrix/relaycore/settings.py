@@ -26,7 +26,21 @@ class Settings(ServiceSettings):
         default=64,
         ge=1,
         le=4096,
-        description="Requests per priority a replica holds unacked; the rest wait in JetStream.",
+        description=(
+            "Most requests per priority a replica holds unacked, reached only while they wait "
+            "for a free slot; the rest wait in JetStream."
+        ),
+    )
+    relay_take_ahead: int = Field(
+        default=1,
+        ge=1,
+        le=4096,
+        description=(
+            "Undecided requests per priority a replica takes at once: it takes a request only "
+            "when it can place it now. It holds more (up to RELAY_WINDOW) only while they wait "
+            "for a free slot, and takes none while routing is stopped. Higher: more decisions "
+            "per second, each waiting longer behind the others."
+        ),
     )
     relay_starvation_limit: int = Field(
         default=8, ge=1, description="Dispatches to higher levels before a waiting one goes."

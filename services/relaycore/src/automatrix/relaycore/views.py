@@ -48,6 +48,10 @@ def routes(
             {
                 "routing_enabled": scheduler.enabled,
                 "waiting": {level.value: len(q) for level, q in scheduler.queues.items()},
+                "intake": {
+                    level.value: {"room": window.size, "in_hand": window.in_hand}
+                    for level, window in scheduler.intake.items()
+                },
                 "starved": {level.value: n for level, n in scheduler.policy.starved.items()},
             }
         )

@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import nats.errors
 import nats.js.errors
@@ -49,6 +49,16 @@ class Delivery:
 Handler = Callable[[E, Delivery], Awaitable[None]]
 
 
+class Window(Protocol):
+    """Room for messages in hand, as the fetch loop uses it (``asyncio.Semaphore`` is one)."""
+
+    async def acquire(self) -> bool: ...
+
+    def locked(self) -> bool: ...
+
+    def release(self) -> None: ...
+
+
 class Consumer(Generic[E]):
     """The delivery policy of the bus, applied to one handler."""
 
@@ -77,6 +87,9 @@ class Consumer(Generic[E]):
             for name in ("ok", "duplicate", "retry", "dead_letter")
         }
         self._seconds = metrics.HANDLER_SECONDS.labels(spec.durable)
+        self.window: Window | None = None
+        """Set before the bus starts to pace fetching (shared by the workers); default: a
+        fixed window of ``batch`` messages per worker."""
         self._inflight: set[asyncio.Task[str]] = set()
         self._working: dict[int, tuple[Msg, float]] = {}
 
@@ -170,8 +183,9 @@ class Consumer(Generic[E]):
 
     async def _fetch_and_settle(self, sub: JetStreamContext.PullSubscription, window: int) -> None:
         # A rolling window: up to ``window`` messages in hand, and a freed slot is refilled at
-        # once, so one long handler never holds back the messages behind it.
-        free = asyncio.Semaphore(window)
+        # once, so one long handler never holds back the messages behind it. ``window`` is also
+        # the largest fetch.
+        free = self.window if self.window is not None else asyncio.Semaphore(window)
         while True:
             await free.acquire()
             wanted = 1

@@ -43,6 +43,8 @@ class CircuitBreaker:
         self.policy = policy
         self._clock = clock
         self._outcomes: deque[tuple[float, bool]] = deque()
+        self._failures = 0
+        """Failures among ``_outcomes``, counted as they come and go (no scan per call)."""
         self._tripped = False
         self._probes = 0
         self.cooldown_until = 0.0
@@ -115,17 +117,21 @@ class CircuitBreaker:
 
     def _add(self, now: float, *, ok: bool) -> None:
         self._outcomes.append((now, ok))
+        if not ok:
+            self._failures += 1
         self._prune(now)
 
     def _prune(self, now: float) -> None:
         horizon = now - self.policy.window_s
         while self._outcomes and self._outcomes[0][0] <= horizon:
-            self._outcomes.popleft()
+            _, ok = self._outcomes.popleft()
+            if not ok:
+                self._failures -= 1
 
     def _share(self) -> float:
         if not self._outcomes:
             return 0.0
-        return sum(1 for _, ok in self._outcomes if not ok) / len(self._outcomes)
+        return self._failures / len(self._outcomes)
 
     def _should_trip(self) -> bool:
         calls = len(self._outcomes)
@@ -135,6 +141,7 @@ class CircuitBreaker:
         self._tripped = True
         self._probes = 0
         self._outcomes.clear()
+        self._failures = 0
         self.cooldown_until = now + self.policy.cooldown_s
         self.opened_count += 1
 
@@ -142,3 +149,4 @@ class CircuitBreaker:
         self._tripped = False
         self._probes = 0
         self._outcomes.clear()
+        self._failures = 0

@@ -19,6 +19,9 @@ class DeploymentStats:
         self.total_success = 0
         self.total_failure = 0
         self._outcomes: deque[tuple[float, bool]] = deque()
+        self._failures = 0
+        """Failures among ``_outcomes``, kept as they come and go: every replica's upkeep
+        reads the rate each second, and a scan of the window stalled the event loop."""
 
     def record(self, success: bool, latency_ms: float | None, now: float) -> None:
         """Record one call's outcome and, when known, its latency."""
@@ -28,6 +31,7 @@ class DeploymentStats:
             self.total_success += 1
         else:
             self.total_failure += 1
+            self._failures += 1
         if latency_ms is not None:
             if self.ewma_latency_ms is None:
                 self.ewma_latency_ms = latency_ms
@@ -44,7 +48,7 @@ class DeploymentStats:
         self._prune(now)
         if not self._outcomes:
             return 0.0
-        return sum(1 for _, ok in self._outcomes if not ok) / len(self._outcomes)
+        return self._failures / len(self._outcomes)
 
     def snapshot(self, now: float) -> dict[str, float | int | None]:
         """A plain view for the HTTP API and metrics."""
@@ -59,4 +63,6 @@ class DeploymentStats:
     def _prune(self, now: float) -> None:
         horizon = now - self.window_s
         while self._outcomes and self._outcomes[0][0] <= horizon:
-            self._outcomes.popleft()
+            _, ok = self._outcomes.popleft()
+            if not ok:
+                self._failures -= 1
