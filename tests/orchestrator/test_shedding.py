@@ -10,10 +10,9 @@ import httpx
 
 from automatrix.orchestrator.app import create_app
 from automatrix.orchestrator.settings import Settings
-from automatrix.orchestrator.shedding import relay_durable
-from automatrix.shared.bus import ConsumerSpec
 from automatrix.shared.bus.provision import ensure_consumer
-from automatrix.shared.contracts import REQUESTS, DeploymentRecord, Priority
+from automatrix.shared.bus.topology import relay_request_consumer
+from automatrix.shared.contracts import DeploymentRecord, Priority
 from automatrix.shared.contracts.registry import DEPLOYMENTS
 from automatrix.shared.settings import BusSettings
 from tests.support.processes import wait_until
@@ -39,7 +38,7 @@ async def test_a_full_queue_sheds_by_priority_with_retry_after(
     try:
         js = service.bus.js
         for level in Priority:  # relaycore's queues, with no relaycore draining them
-            spec = ConsumerSpec.on(REQUESTS, relay_durable(level), priority=level.value)
+            spec = relay_request_consumer(level.value)
             await ensure_consumer(js, spec, settings)
         kv = await js.key_value(DEPLOYMENTS.name)
         record = DeploymentRecord.example(name="m-1", model_group="m")

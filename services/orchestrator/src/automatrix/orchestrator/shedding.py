@@ -17,14 +17,10 @@ import nats.js.errors
 
 from automatrix.orchestrator import metrics
 from automatrix.shared.bus import Bus
+from automatrix.shared.bus.topology import relay_request_consumer
 from automatrix.shared.contracts import REQUESTS, Priority
 
 log = logging.getLogger(__name__)
-
-
-def relay_durable(level: Priority) -> str:
-    """relaycore's shared consumer for ``level`` (relaycore's app.py names it the same)."""
-    return f"relaycore-{level.value}"
 
 
 class LoadShedder:
@@ -62,7 +58,9 @@ class LoadShedder:
         stream = REQUESTS.stream or ""
         for level in Priority:
             try:
-                info = await self.bus.js.consumer_info(stream, relay_durable(level))
+                info = await self.bus.js.consumer_info(
+                    stream, relay_request_consumer(level.value).durable
+                )
             except (nats.js.errors.NotFoundError, nats.errors.Error, TimeoutError):
                 continue  # relaycore not started yet: nothing is queued for it either
             self.depth[level] = int(info.num_pending or 0) + int(info.num_ack_pending or 0)

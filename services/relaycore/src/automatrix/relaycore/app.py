@@ -10,7 +10,6 @@ from nats.js.api import DeliverPolicy
 from pydantic import TypeAdapter
 
 from automatrix.relaycore.adapters.ledger import Ledger, ledger_client
-from automatrix.relaycore.adapters.registry_store import KeyValueStore
 from automatrix.relaycore.control import ControlHandler, control_spec
 from automatrix.relaycore.domain.attempts import RetryPolicy
 from automatrix.relaycore.domain.breaker import BreakerPolicy
@@ -26,8 +25,8 @@ from automatrix.relaycore.scheduler import Scheduler
 from automatrix.relaycore.settings import Settings
 from automatrix.relaycore.views import routes
 from automatrix.shared.bus import ConsumerSpec
+from automatrix.shared.bus.topology import relay_request_consumer
 from automatrix.shared.contracts import (
-    REQUESTS,
     RESULTS,
     ControlEvent,
     DeploymentRecord,
@@ -39,14 +38,10 @@ from automatrix.shared.contracts import (
 )
 from automatrix.shared.contracts.base import utcnow
 from automatrix.shared.contracts.registry import DEPLOYMENTS, ROUTER, RoutingSwitch
+from automatrix.shared.kv import KeyValueStore
 from automatrix.shared.service import Service, base_service
 
 RESULT = TypeAdapter(InferenceCompleted | InferenceFailed)
-
-
-def request_spec(level: Priority) -> ConsumerSpec:
-    """The consumer every replica shares for one priority level."""
-    return ConsumerSpec.on(REQUESTS, f"relaycore-{level.value}", priority=level.value)
 
 
 def create_app(settings: Settings | None = None) -> Service:
@@ -129,7 +124,10 @@ def create_app(settings: Settings | None = None) -> Service:
 
     for level in Priority:
         consumer = bus.subscribe(
-            request_spec(level), InferenceRequested, router.on_request, batch=settings.relay_window
+            relay_request_consumer(level.value),
+            InferenceRequested,
+            router.on_request,
+            batch=settings.relay_window,
         )
         consumer.window = scheduler.intake[level]
     results = ConsumerSpec(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from automatrix.relaycore.adapters.registry_store import KeyValueStore
 from automatrix.relaycore.domain.registry import ControlError, apply
 from automatrix.shared.bus import ConsumerSpec, Delivery, RejectMessage
 from automatrix.shared.contracts import (
@@ -16,6 +15,7 @@ from automatrix.shared.contracts import (
 )
 from automatrix.shared.contracts.base import utcnow
 from automatrix.shared.contracts.registry import ROUTING_KEY, RoutingSwitch
+from automatrix.shared.kv import KeyValueStore
 
 log = logging.getLogger(__name__)
 

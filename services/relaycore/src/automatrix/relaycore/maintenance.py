@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from automatrix.relaycore import metrics
 from automatrix.relaycore.adapters.ledger import Ledger
-from automatrix.relaycore.adapters.registry_store import KeyValueStore
 from automatrix.relaycore.domain.breaker import BreakerState
 from automatrix.relaycore.domain.healing import HealingPolicy, should_drain
 from automatrix.relaycore.domain.registry import mark_silent, set_state
@@ -30,6 +29,7 @@ from automatrix.shared.contracts import (
 )
 from automatrix.shared.contracts.base import utcnow
 from automatrix.shared.contracts.inference_types import InferenceParams
+from automatrix.shared.kv import KeyValueStore
 
 log = logging.getLogger(__name__)
 

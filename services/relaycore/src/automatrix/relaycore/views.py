@@ -10,12 +10,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from automatrix.relaycore.adapters.registry_store import KeyValueStore
 from automatrix.relaycore.maintenance import Upkeep
 from automatrix.relaycore.routing import Routing
 from automatrix.relaycore.scheduler import Scheduler
 from automatrix.shared.contracts import DeploymentRecord
 from automatrix.shared.contracts.base import utcnow
+from automatrix.shared.kv import KeyValueStore
 
 
 def routes(

@@ -187,3 +187,11 @@ def retry_after(settings: BusSettings, delivered: int) -> timedelta:
     """The nak delay for the given delivery attempt (1-based); the last step repeats."""
     steps = settings.bus_nak_backoff_s
     return timedelta(seconds=steps[min(delivered, len(steps)) - 1])
+
+
+def relay_request_consumer(level: str) -> ConsumerSpec:
+    """relaycore's consumer of one priority level, shared by its replicas (the gateway reads
+    its depth for load shedding)."""
+    from automatrix.shared.contracts.inference import REQUESTS
+
+    return ConsumerSpec.on(REQUESTS, f"relaycore-{level}", priority=level)
