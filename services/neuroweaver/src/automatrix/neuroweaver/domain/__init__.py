@@ -1,0 +1,1 @@
+"""Pure logic of the trainer: datasets, training and export, without I/O."""
