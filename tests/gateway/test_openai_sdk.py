@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import openai
 import pytest
@@ -146,3 +147,20 @@ def test_the_rate_limit_answers_429_with_retry_after(platform: Platform) -> None
     retry_after = int(caught.value.response.headers["retry-after"])
     assert 1 <= retry_after <= 60
     assert caught.value.code == "rate_limit_requests"
+
+
+def test_the_token_limit_counts_real_usage_not_the_estimate(platform: Platform) -> None:
+    client = platform.client(platform.key(tpm=150))
+    one_long_word = "a" * 400  # estimated at ~100 tokens up front, counted as 1 once served
+    client.embeddings.create(model=EMBED_MODEL, input=one_long_word)
+    deadline = time.monotonic() + 5
+    refusals: list[str | None] = []
+    while True:  # the correction is written just after the first response
+        try:
+            client.embeddings.create(model=EMBED_MODEL, input=one_long_word)
+            break
+        except openai.RateLimitError as exc:
+            refusals.append(exc.code)
+        assert time.monotonic() < deadline, "the estimate was never corrected"
+        time.sleep(0.1)
+    assert set(refusals) <= {"rate_limit_tokens"}

@@ -11,7 +11,7 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -257,7 +257,11 @@ class Gateway:
             return
         if answer.finish_reason not in ("stop", "length"):
             return
-        task = asyncio.create_task(self.cache.store(found, answer.to_cache()))
+        self.later(self.cache.store(found, answer.to_cache()))
+
+    def later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` after the response; the client does not wait for it."""
+        task = asyncio.create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 

@@ -79,6 +79,16 @@ async def admit(ctx: Context, who: Principal, *, tokens: int) -> None:
         )
 
 
+def settle(ctx: Context, who: Principal, *, estimated: int, actual: int) -> None:
+    """Correct the token count once real usage is known (after the response)."""
+    if actual != estimated:
+        ctx.gateway.later(
+            ctx.limiter.settle(
+                key_id=f"{who.tenant}:{who.key_id}", estimated=estimated, actual=actual
+            )
+        )
+
+
 def shed(ctx: Context, level: Priority) -> None:
     """503 with Retry-After when the queue is past this priority's share of the bound."""
     wait_s = ctx.shedder.admit(level)

@@ -24,6 +24,7 @@ from automatrix.orchestrator.api.deps import (
     cache_controls,
     estimate_tokens,
     priority_of,
+    settle,
     shed,
 )
 from automatrix.orchestrator.api.errors import ApiError, error_body, failure_error
@@ -44,6 +45,7 @@ from automatrix.orchestrator.api.schemas import (
     ModelList,
     UsageOut,
 )
+from automatrix.orchestrator.auth import Principal
 from automatrix.orchestrator.cache import CacheLookup
 from automatrix.orchestrator.gateway import AUTO, Answer, Query
 from automatrix.shared.contracts import (
@@ -120,6 +122,7 @@ async def chat_completions(
     span.set_attribute("automatrix.cache", found.status if found is not None else "off")
     if found is not None and found.value is not None:
         answer = Answer.from_cache(found.value, _cache_meta(found))
+        settle(ctx, who, estimated=estimate, actual=0)  # a cached answer costs no model tokens
         _cache_headers(headers, found)
         metrics.LATENCY.labels("chat", found.status).observe(time.perf_counter() - started)
         if query.stream:
@@ -130,7 +133,8 @@ async def chat_completions(
     capabilities, meta = gateway.plan(query)
     if query.stream:
         stream = await gateway.open_stream(query, capabilities)
-        return _sse(_relay(ctx, query, stream, found, meta, body, started), headers)
+        relay = _relay(ctx, query, stream, found, meta, body, started, who=who, estimate=estimate)
+        return _sse(relay, headers)
     result = await gateway.complete(query, capabilities)
     answer = Answer(
         output=result.output or "",
@@ -141,6 +145,7 @@ async def chat_completions(
         metadata={**meta, "cache": "miss", "request_id": query.request_id},
     )
     gateway.remember(found, answer)
+    settle(ctx, who, estimated=estimate, actual=result.usage.total_tokens)
     span.set_attribute("gen_ai.response.model", result.model)
     span.set_attribute("gen_ai.usage.input_tokens", result.usage.input_tokens)
     span.set_attribute("gen_ai.usage.output_tokens", result.usage.output_tokens)
@@ -239,6 +244,9 @@ async def _relay(
     meta: dict[str, Any],
     body: ChatCompletionRequest,
     started: float,
+    *,
+    who: Principal,
+    estimate: int,
 ) -> AsyncIterator[str]:
     """Chunks from the bus as SSE; a failure mid-way ends the stream with an error event."""
     created = int(time.time())
@@ -264,6 +272,7 @@ async def _relay(
                     yield _chunk(query, model, created, Delta(content=item.delta or None), finish)
                 if finish:
                     usage = item.usage or Usage(input_tokens=0, output_tokens=0, total_tokens=0)
+                    settle(ctx, who, estimated=estimate, actual=usage.total_tokens)
                     if body.stream_options and body.stream_options.include_usage:
                         yield _usage_chunk(query, model, created, usage)
                     ctx.gateway.remember(
@@ -293,7 +302,8 @@ async def embeddings(
     gateway = ctx.gateway
     gateway.check_model(body.model, RequestKind.EMBEDDING)
     texts = body.texts()
-    await admit(ctx, who, tokens=estimate_tokens(texts, 1))
+    estimate = estimate_tokens(texts, 1)
+    await admit(ctx, who, tokens=estimate)
     shed(ctx, priority_of(request, body.priority))
     try:
         result = await gateway.embed(
@@ -301,6 +311,7 @@ async def embeddings(
         )
     except ValidationError as exc:
         raise ApiError(400, f"Invalid request: {exc.errors()[0]['msg']}", param="input") from None
+    settle(ctx, who, estimated=estimate, actual=result.usage.total_tokens)
     vectors = result.embeddings or []
     if body.dimensions is not None and vectors and body.dimensions != len(vectors[0]):
         raise ApiError(
