@@ -42,6 +42,9 @@ class BusSettings(BaseSettings):
         description="Nak delay per delivery attempt (last repeats).",
     )
     bus_fallback_replay_interval_s: float = Field(default=1.0, gt=0)
+    bus_drain_timeout_s: float = Field(
+        default=10.0, gt=0, description="At stop, wait this long for running handlers."
+    )
 
 
 class ServiceSettings(BusSettings):

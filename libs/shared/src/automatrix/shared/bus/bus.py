@@ -153,7 +153,7 @@ class Bus:
         await _cancel(self._loops)
         self._loops.clear()
         for consumer, _, _ in self._consumers:
-            await consumer.drain()
+            await consumer.drain(self.settings.bus_drain_timeout_s)
         # Unsubscribe rather than let the connection drain them: a pull request's late
         # status reply would sit in a queue no loop reads, and the drain would wait 30 s.
         for pull in self._pulls:

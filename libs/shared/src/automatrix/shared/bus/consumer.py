@@ -222,9 +222,26 @@ class Consumer(Generic[E]):
                 task.add_done_callback(self._inflight.discard)
                 task.add_done_callback(lambda _: free.release())
 
-    async def drain(self) -> None:
-        """Wait for the messages in hand (after the fetch loops were cancelled)."""
-        await asyncio.gather(*self._inflight, return_exceptions=True)
+    async def drain(self, timeout_s: float) -> None:
+        """Wait for the messages in hand (after the fetch loops were cancelled), for a while.
+
+        A handler still running after ``timeout_s`` is cancelled: its message is not acked,
+        so JetStream delivers it again (to another replica) — a stop never hangs on one.
+        """
+        if not self._inflight:
+            return
+        _, pending = await asyncio.wait(set(self._inflight), timeout=timeout_s)
+        if not pending:
+            return
+        log.warning(
+            "%s: %d handlers still running %.0f s into the stop; cancelled, to be redelivered",
+            self.spec.durable,
+            len(pending),
+            timeout_s,
+        )
+        for task in pending:
+            task.cancel()
+        await asyncio.wait(pending, timeout=2.0)
 
     async def _reject(
         self, msg: Msg, reason: DeadLetterReason, detail: str, exc: ValidationError | None = None
