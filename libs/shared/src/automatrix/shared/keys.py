@@ -21,6 +21,7 @@ from nats.js.kv import KeyValue
 from pydantic import ValidationError
 
 from automatrix.shared.contracts.gateway import KEYS, ApiKeyRecord
+from automatrix.shared.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -200,11 +201,8 @@ class KeyCache:
 
     async def stop(self) -> None:
         """Stop following the bucket; ``get`` keeps answering from what was loaded."""
-        if self._following is not None:
-            self._following.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._following
-            self._following = None
+        await cancel_and_wait(self._following)
+        self._following = None
         if self._watcher is not None:
             with contextlib.suppress(nats.errors.Error):
                 await self._watcher.stop()  # type: ignore[no-untyped-call]

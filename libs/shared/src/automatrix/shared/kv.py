@@ -14,6 +14,7 @@ from nats.js.kv import KeyValue
 from pydantic import BaseModel, ValidationError
 
 from automatrix.shared.contracts.registry import Bucket
+from automatrix.shared.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +56,8 @@ class KeyValueStore(Generic[M]):
         self._watching = asyncio.create_task(self._watch(), name=f"watch-{self.bucket.name}")
 
     async def close(self) -> None:
-        if self._watching is not None:
-            self._watching.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watching
-            self._watching = None
+        await cancel_and_wait(self._watching)
+        self._watching = None
         if self._watcher is not None:
             with contextlib.suppress(Exception):
                 await self._watcher.stop()  # type: ignore[no-untyped-call]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Protocol
 
 from automatrix.shared.bus import Bus
 from automatrix.shared.contracts import ControlEvent, ControlKind
+from automatrix.shared.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +59,8 @@ class Registrar:
         self._beating = asyncio.create_task(self._beat(), name="inference-heartbeat")
 
     async def stop(self) -> None:
-        if self._beating is not None:
-            self._beating.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._beating
-            self._beating = None
+        await cancel_and_wait(self._beating)
+        self._beating = None
 
     async def _beat(self) -> None:
         while True:

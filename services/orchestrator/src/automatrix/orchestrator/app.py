@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 
@@ -32,6 +31,7 @@ from automatrix.shared.contracts.registry import DEPLOYMENTS
 from automatrix.shared.keys import KeyCache
 from automatrix.shared.kv import KeyValueStore
 from automatrix.shared.service import Service, base_service
+from automatrix.shared.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -122,9 +122,7 @@ def create_app(settings: Settings | None = None) -> Service:
     async def close_stores() -> None:
         sweeper = state.pop("sweeper", None)
         if isinstance(sweeper, asyncio.Task):
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            await cancel_and_wait(sweeper)
         await shedder.stop()
         await gateway.drain()
         await replies.stop()

@@ -8,7 +8,6 @@ request. Each priority has its own share of the bound, so low is shed first and 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Mapping
 
@@ -19,6 +18,7 @@ from automatrix.orchestrator import metrics
 from automatrix.shared.bus import Bus
 from automatrix.shared.bus.topology import relay_request_consumer
 from automatrix.shared.contracts import REQUESTS, Priority
+from automatrix.shared.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +70,8 @@ class LoadShedder:
         self._task = asyncio.create_task(self._run(), name="queue-depth")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         while True:

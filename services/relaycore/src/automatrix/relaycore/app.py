@@ -19,7 +19,7 @@ from automatrix.relaycore.domain.registry import set_state
 from automatrix.relaycore.domain.scaling import ScalingPolicy
 from automatrix.relaycore.domain.strategies import Strategy
 from automatrix.relaycore.maintenance import Upkeep
-from automatrix.relaycore.router import Router, cancel_quietly
+from automatrix.relaycore.router import Router
 from automatrix.relaycore.routing import Routing
 from automatrix.relaycore.scheduler import Scheduler
 from automatrix.relaycore.settings import Settings
@@ -40,6 +40,7 @@ from automatrix.shared.contracts.base import utcnow
 from automatrix.shared.contracts.registry import DEPLOYMENTS, ROUTER, RoutingSwitch
 from automatrix.shared.kv import KeyValueStore
 from automatrix.shared.service import Service, base_service
+from automatrix.shared.tasks import cancel_and_wait
 
 RESULT = TypeAdapter(InferenceCompleted | InferenceFailed)
 
@@ -184,7 +185,7 @@ def create_app(settings: Settings | None = None) -> Service:
 
     async def close() -> None:
         for task in tasks:
-            await cancel_quietly(task)
+            await cancel_and_wait(task)
         await registry.close()
         await switch.close()
         await ledger.redis.aclose()

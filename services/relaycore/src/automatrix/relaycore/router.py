@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import hashlib
 import logging
@@ -291,11 +290,3 @@ class Router:
 
 _DEPLOYMENT_FAULTS = frozenset({ErrorKind.AUTH, ErrorKind.INTERNAL})
 """Non-transient failures that still say the deployment is broken (not the request)."""
-
-
-async def cancel_quietly(task: asyncio.Task[None] | None) -> None:
-    if task is None:
-        return
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task

@@ -36,6 +36,7 @@ from automatrix.shared.bus.topology import ConsumerSpec, StreamSpec, buckets, st
 from automatrix.shared.bus.tracing import producing
 from automatrix.shared.contracts import DeadLetter, Event
 from automatrix.shared.settings import BusSettings
+from automatrix.shared.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +60,7 @@ UNREACHABLE = (
 
 
 async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
-    for task in tasks:
-        task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    await cancel_and_wait(*tasks)
 
 
 class Bus:
