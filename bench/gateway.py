@@ -40,10 +40,7 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
 import secrets
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -57,8 +54,8 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from automatrix.shared.launcher.config import MASTER_KEY_VARIABLE, SERVICES, port_variable
-from automatrix.shared.natsserver import free_port
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: find bench/
+from bench.launched import running_platform, wait_for_models
 
 CHAT_MODEL = "gemma3-270m"
 EMBED_MODEL = "minilm-embed"
@@ -70,7 +67,6 @@ EXACT_QUESTION = "Name a primary colour."
 SEMANTIC_QUESTION = "How do I reverse a list in Python?"
 GOAL_EXACT_P50_MS = 2.0
 GOAL_SEMANTIC_P50_MS = 10.0
-READY_LINE = "AutoMatrix is up: http://127.0.0.1:{port}"
 BEHIND_GATEWAY = ("relaycore", "inference")
 GATEWAY_SECONDS = "automatrix_gateway_request_seconds"
 SERVER_SERIES: dict[str, tuple[str, str, dict[str, str]]] = {
@@ -130,83 +126,13 @@ class Target:
         return {"Authorization": f"Bearer {self.key}", "Content-Type": "application/json"}
 
 
-def launcher_env(state: Path, master_key: str, port: int) -> dict[str, str]:
-    """This environment without NATS/Redis/launcher settings, free ports and bench limits."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("NATS_URL", "REDIS_URL")
-        and (not key.startswith("AUTOMATRIX_") or key.startswith("AUTOMATRIX_SERVICE_MODULE_"))
-    }
-    ports = iter({free_port() for _ in range(16)} - {port})
-    env.update(
-        {
-            "AUTOMATRIX_STATE_DIR": str(state),
-            "AUTOMATRIX_NATS_PORT": str(next(ports)),
-            "AUTOMATRIX_NATS_MONITOR_PORT": str(next(ports)),
-            "AUTOMATRIX_REDIS_PORT": str(next(ports)),
-            MASTER_KEY_VARIABLE: master_key,
-            "GATEWAY_DEFAULT_RPM": "100000000",  # saturation must not meet the rate limit
-            "GATEWAY_DEFAULT_TPM": "1000000000",
-            "NO_COLOR": "1",
-        }
-    )
-    env.update(
-        {port_variable(name): str(next(ports)) for name in SERVICES if name != "orchestrator"}
-    )
-    return env
-
-
 @contextmanager
 def own_platform(workdir: Path, ready_timeout_s: float) -> Iterator[Target]:
-    """``automatrix up`` on free ports under ``workdir``; stopped with SIGINT after the block."""
-    port = free_port()
-    master_key = f"am-{secrets.token_urlsafe(30)}"
-    log_path = workdir / "launcher.log"
-    env = launcher_env(workdir / "state", master_key, port)
-    argv = [sys.executable, "-m", "automatrix.shared.launcher", "up", "--port", str(port)]
-    argv += ["--ready-timeout", str(int(ready_timeout_s))]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        ready = READY_LINE.format(port=port)
-        deadline = time.monotonic() + ready_timeout_s + 30
-        while ready not in log_path.read_text(errors="replace"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"automatrix up did not get ready:\n{log_tail(log_path)}")
-            time.sleep(0.2)
-        url = f"http://127.0.0.1:{port}"
-        behind = {name: f"http://127.0.0.1:{env[port_variable(name)]}" for name in BEHIND_GATEWAY}
-        yield Target(url, master_key, {"orchestrator": url, **behind})
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
-def log_tail(path: Path, lines: int = 40) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-def wait_for_models(http: httpx.Client, within_s: float = 180.0) -> None:
-    """Inference registers its deployments once its models are loaded."""
-    wanted = {CHAT_MODEL, EMBED_MODEL}
-    deadline = time.monotonic() + within_s
-    while True:
-        response = http.get("/v1/models")
-        response.raise_for_status()
-        have = {card["id"] for card in response.json()["data"]}
-        if wanted <= have:
-            return
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"models {sorted(wanted - have)} never registered (have {have})")
-        time.sleep(0.2)
+    """A platform of the bench's own, with limits the saturation runs cannot meet."""
+    limits = {"GATEWAY_DEFAULT_RPM": "100000000", "GATEWAY_DEFAULT_TPM": "1000000000"}
+    with running_platform(workdir, ready_timeout_s=ready_timeout_s, extra_env=limits) as run:
+        behind = {name: run.services[name] for name in BEHIND_GATEWAY}
+        yield Target(run.url, run.master_key, {"orchestrator": run.url, **behind})
 
 
 # -- sequential phases -----------------------------------------------------------------------
@@ -365,7 +291,7 @@ def bench(args: argparse.Namespace, target: Target) -> dict[str, Any]:
     exact_body = chat_body(EXACT_QUESTION)
     semantic_bodies = [chat_body(text) for text in paraphrases]
     with httpx.Client(base_url=target.url, headers=target.headers(), timeout=120) as http:
-        wait_for_models(http)
+        wait_for_models(http, {CHAT_MODEL, EMBED_MODEL})
         models = timed_phase(http, "/v1/models", [None] * (3 + args.comparisons), 3)
         embed_body = json.dumps({"model": EMBED_MODEL, "input": SEMANTIC_QUESTION}).encode()
         embeds = [embed_body] * (3 + args.comparisons)

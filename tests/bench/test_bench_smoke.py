@@ -6,34 +6,15 @@ checked is that each script works and that its figures are consistent with one a
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.runner import run_bench
 
 pytestmark = [pytest.mark.bench, pytest.mark.timeout(300)]
 
 
-def run(script: str, *args: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, f"bench/{script}", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=True,
-    )
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
-
-
 def test_bus_bench() -> None:
-    figures = run(
+    figures = run_bench(
         "bus.py", "--events", "600", "--latency-events", "200", "--rounds", "1", "--rate", "500"
     )
     assert figures["raw_eps"] > 0
@@ -43,7 +24,7 @@ def test_bus_bench() -> None:
 
 
 def test_embeddings_bench() -> None:
-    figures = run("embeddings.py", "--seconds", "0.5", "--rounds", "1", "--warmup", "0.2")
+    figures = run_bench("embeddings.py", "--seconds", "0.5", "--rounds", "1", "--warmup", "0.2")
     assert figures["eps_1"] > 0
     assert figures["eps_32_unbatched"] > 0
     assert figures["batching_ratio"] == pytest.approx(
@@ -53,14 +34,14 @@ def test_embeddings_bench() -> None:
 
 
 def test_local_chat_bench() -> None:
-    figures = run("local_chat.py", "--rounds", "1", "--max-tokens", "8")
+    figures = run_bench("local_chat.py", "--rounds", "1", "--max-tokens", "8")
     for key in ("tok_s_service", "tok_s_triton", "tok_s_direct", "ttft_ms_service"):
         assert figures[key] > 0, key
     assert 0 < figures["output_tokens_per_path"] <= 4 * 8  # 4 prompts, at most 8 tokens each
 
 
 def test_router_bench() -> None:
-    figures = run("router.py", "--requests", "100", "--warmup", "20", "--rounds", "1")
+    figures = run_bench("router.py", "--requests", "100", "--warmup", "20", "--rounds", "1")
     assert list(figures)[:3] == ["decisions_per_s", "p50_ms", "p99_ms"]
     assert figures["requests"] == 100
     assert figures["deployments"] == 20

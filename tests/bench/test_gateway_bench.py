@@ -7,39 +7,20 @@ are consistent with one another.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.runner import run_bench
 
 pytestmark = [pytest.mark.bench, pytest.mark.slow, pytest.mark.timeout(600)]
 
 LATENCIES = ("exact", "semantic", "miss", "embeddings", "models")
 
 
-def run_bench(*args: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "bench/gateway.py", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=540,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
-
-
 def test_gateway_bench() -> None:
-    figures = run_bench(
+    figures = run_bench("gateway.py",
         "--exact", "20", "--semantic", "20", "--miss", "3", "--comparisons", "5",
         "--warmup", "2", "--clients", "4", "--seconds", "0.5",
+        timeout_s=540,
     )  # fmt: skip
     assert list(figures)[:7] == [
         "exact_p50_ms",

@@ -6,38 +6,22 @@ docs/benchmarks.md); what is checked is that every step ran and that the figures
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from automatrix.neuroweaver.domain.classifier import CAPABILITIES
+from tests.bench.runner import run_bench
 
-ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 300
 
 pytestmark = [pytest.mark.bench, pytest.mark.timeout(300)]
 
 
-def run_bench(*args: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "bench/training.py", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
-
-
 def test_training_bench(tmp_path: Path) -> None:
-    figures = run_bench("--limit", str(LIMIT), "--seed", "7", "--cache-dir", str(tmp_path))
+    figures = run_bench(
+        "training.py", "--limit", str(LIMIT), "--seed", "7", "--cache-dir", str(tmp_path)
+    )
     assert list(figures)[:4] == ["accuracy", "baseline_majority", "baseline_heuristic", "train_s"]
     for key in ("accuracy", "baseline_majority", "baseline_heuristic"):
         assert 0.0 <= figures[key] <= 1.0, key

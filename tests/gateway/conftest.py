@@ -8,9 +8,8 @@ out of each other's way with tenants of their own (``Platform.key``).
 from __future__ import annotations
 
 import json
-import secrets
-import signal
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,9 +19,7 @@ import httpx
 import pytest
 from openai import OpenAI
 
-from automatrix.shared.launcher.runfile import read_record
-from automatrix.shared.natsserver import free_port
-from tests.integration.test_launcher import LauncherProcess, launcher_command, launcher_env
+from bench.launched import running_platform, wait_for_models
 
 CHAT_MODEL = "gemma3-270m"
 EMBED_MODEL = "minilm-embed"
@@ -45,7 +42,7 @@ class Platform:
         for name, value in limits.items():
             args += [f"--{name.replace('_', '-')}", str(value)]
         done = subprocess.run(
-            [*launcher_command(), *args],
+            [sys.executable, "-m", "automatrix.shared.launcher", *args],
             env=self.env,
             capture_output=True,
             text=True,
@@ -76,41 +73,10 @@ class Platform:
 
 @pytest.fixture(scope="package")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    state = tmp_path_factory.mktemp("platform")
-    master = f"am-{secrets.token_urlsafe(30)}"
-    port = free_port()
-    env = launcher_env(
-        state,
-        AUTOMATRIX_MASTER_KEY=master,
-        GATEWAY_TIMEOUT_S="90",
-        CACHE_SWEEP_INTERVAL_S="1",
-    )
-    run = LauncherProcess(["up", "--port", str(port), "--ready-timeout", "300"], env)
-    try:
-        run.wait_for(f"AutoMatrix is up: http://127.0.0.1:{port}", timeout=330)
-        record = read_record(state)
-        assert record is not None
-        platform = Platform(f"http://127.0.0.1:{port}", master, state, env, record.nats.url)
-        _wait_for_models(platform, {CHAT_MODEL, EMBED_MODEL})
+    workdir = tmp_path_factory.mktemp("platform")
+    settings = {"GATEWAY_TIMEOUT_S": "90", "CACHE_SWEEP_INTERVAL_S": "1"}
+    with running_platform(workdir, ready_timeout_s=300, extra_env=settings) as run:
+        platform = Platform(run.url, run.master_key, run.state, run.env, run.nats_url)
+        with platform.http() as http:
+            wait_for_models(http, {CHAT_MODEL, EMBED_MODEL})
         yield platform
-    finally:
-        run.process.send_signal(signal.SIGINT)
-        try:
-            run.finish(timeout=60)
-        finally:
-            run.kill()
-
-
-def _wait_for_models(platform: Platform, wanted: set[str]) -> None:
-    """Inference registers its deployments once its models are loaded."""
-    import time
-
-    deadline = time.monotonic() + 120
-    with platform.http() as http:
-        while True:
-            ids = {m["id"] for m in http.get("/v1/models").json().get("data", [])}
-            if wanted <= ids:
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"models {wanted - ids} never registered (have {ids})")
-            time.sleep(0.2)

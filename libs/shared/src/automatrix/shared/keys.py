@@ -7,8 +7,6 @@ every record in memory, kept current by a watch, so a revoke takes effect withou
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 import logging
 import secrets
@@ -21,7 +19,7 @@ from nats.js.kv import KeyValue
 from pydantic import ValidationError
 
 from automatrix.shared.contracts.gateway import KEYS, ApiKeyRecord
-from automatrix.shared.tasks import cancel_and_wait
+from automatrix.shared.kv import KeyValueStore, watch_caught_up
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +27,6 @@ KEY_PREFIX = "am-"
 SHOWN_PREFIX_LENGTH = 10
 """``ApiKeyRecord.prefix``: ``am-`` and 7 random characters, enough to recognise a key."""
 
-_LOAD_TIMEOUT_S = 10.0
 _WRITE_TRIES = 5
 
 
@@ -59,35 +56,9 @@ def _parse(entry: KeyValue.Entry) -> ApiKeyRecord | None:
         return None
 
 
-async def _watch_caught_up(kv: KeyValue) -> tuple[KeyValue.KeyWatcher, list[KeyValue.Entry]]:
-    """A watch on every key, and the entries it delivered up to the bucket's state at the start.
-
-    nats-py's "caught up" marker (a None update) can come before the first entries: it
-    compares the server's pending count, already 0 once everything is pushed, with what the
-    client has parsed so far. So the end of the initial state is found from the stream instead:
-    the entry at (or past) its last sequence, or the one the server sent with none pending.
-    """
-    state = (await kv.status()).stream_info.state
-    watcher = await kv.watchall()
-    entries: list[KeyValue.Entry] = []
-    if state.messages == 0:
-        return watcher, entries
-    try:
-        while True:
-            entry = await watcher.updates(timeout=_LOAD_TIMEOUT_S)  # type: ignore[no-untyped-call]
-            if entry is None:
-                continue
-            entries.append(entry)
-            if (entry.revision or 0) >= state.last_seq or entry.delta == 0:
-                return watcher, entries
-    except BaseException:
-        await watcher.stop()  # type: ignore[no-untyped-call]
-        raise
-
-
 async def _read_all(kv: KeyValue) -> list[tuple[KeyValue.Entry, ApiKeyRecord]]:
     """Every live record with its entry, as the bucket holds them now."""
-    watcher, entries = await _watch_caught_up(kv)
+    watcher, entries = await watch_caught_up(kv)
     await watcher.stop()  # type: ignore[no-untyped-call]
     latest = {entry.key: entry for entry in entries}  # a key written during the read: its last
     return [(e, r) for e in latest.values() if (r := _parse(e)) is not None]
@@ -177,51 +148,21 @@ class KeyCache:
 
     def __init__(self, js: JetStreamContext) -> None:
         self._js = js
-        self._records: dict[str, ApiKeyRecord] = {}
-        self._watcher: KeyValue.KeyWatcher | None = None
-        self._following: asyncio.Task[None] | None = None
-
-    @property
-    def running(self) -> bool:
-        """True while the watch that keeps the cache current is alive."""
-        return self._following is not None and not self._following.done()
+        self._store = KeyValueStore(KEYS, ApiKeyRecord)
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._store.values)
 
     async def start(self) -> None:
         """Load every record before returning, then follow changes in the background."""
-        kv = await self._js.key_value(KEYS.name)
-        self._watcher, entries = await _watch_caught_up(kv)
-        for entry in entries:
-            self._apply(entry)
-        self._following = asyncio.create_task(
-            self._follow(self._watcher), name=f"watch-{KEYS.name}"
-        )
+        await self._store.open(self._js)
 
     async def stop(self) -> None:
         """Stop following the bucket; ``get`` keeps answering from what was loaded."""
-        await cancel_and_wait(self._following)
-        self._following = None
-        if self._watcher is not None:
-            with contextlib.suppress(nats.errors.Error):
-                await self._watcher.stop()  # type: ignore[no-untyped-call]
-            self._watcher = None
+        await self._store.close()
 
     def get(self, key: str) -> ApiKeyRecord | None:
         """The record of a plaintext key (check ``revoked``), or None when unknown."""
         if not key.startswith(KEY_PREFIX):
             return None
-        return self._records.get(hash_key(key))
-
-    async def _follow(self, watcher: KeyValue.KeyWatcher) -> None:
-        async for entry in watcher:
-            if entry is not None:
-                self._apply(entry)
-
-    def _apply(self, entry: KeyValue.Entry) -> None:
-        record = _parse(entry)
-        if record is None:
-            self._records.pop(entry.key, None)
-        else:
-            self._records[entry.key] = record
+        return self._store.values.get(hash_key(key))

@@ -24,6 +24,35 @@ Mutation = Callable[[M | None], M | None]
 """Given the current value (None: absent), the new one (None: delete)."""
 
 
+LOAD_TIMEOUT_S = 10.0
+
+
+async def watch_caught_up(kv: KeyValue) -> tuple[KeyValue.KeyWatcher, list[KeyValue.Entry]]:
+    """A watch on every key, and the entries it delivered up to the bucket's state at the start.
+
+    nats-py's "caught up" marker (a None update) can come before the first entries: it
+    compares the server's pending count, already 0 once everything is pushed, with what the
+    client has parsed so far. So the end of the initial state is found from the stream instead:
+    the entry at (or past) its last sequence, or the one the server sent with none pending.
+    """
+    state = (await kv.status()).stream_info.state
+    watcher = await kv.watchall()
+    entries: list[KeyValue.Entry] = []
+    if state.messages == 0:
+        return watcher, entries
+    try:
+        while True:
+            entry = await watcher.updates(timeout=LOAD_TIMEOUT_S)  # type: ignore[no-untyped-call]
+            if entry is None:
+                continue
+            entries.append(entry)
+            if (entry.revision or 0) >= state.last_seq or entry.delta == 0:
+                return watcher, entries
+    except BaseException:
+        await watcher.stop()  # type: ignore[no-untyped-call]
+        raise
+
+
 class ConflictError(Exception):
     """A compare-and-set write kept losing to concurrent writers."""
 
@@ -49,9 +78,8 @@ class KeyValueStore(Generic[M]):
     async def open(self, js: JetStreamContext) -> None:
         """Bind the bucket and load every value before returning, then keep watching."""
         self._kv = await js.key_value(self.bucket.name)
-        self._watcher = await self._kv.watchall()
-        updates = self._watcher.updates
-        while (entry := await updates(timeout=10)) is not None:  # type: ignore[no-untyped-call]
+        self._watcher, entries = await watch_caught_up(self._kv)
+        for entry in entries:
             self._apply(entry)
         self._watching = asyncio.create_task(self._watch(), name=f"watch-{self.bucket.name}")
 
@@ -77,8 +105,7 @@ class KeyValueStore(Generic[M]):
             try:
                 value = self.model.model_validate_json(entry.value)
             except ValidationError as exc:
-                log.error("%s/%s: unreadable record ignored: %s", self.bucket.name, entry.key, exc)
-                return
+                log.error("%s/%s: unreadable record dropped: %s", self.bucket.name, entry.key, exc)
         if value is None:
             self.values.pop(entry.key, None)
         else:

@@ -104,19 +104,16 @@ def create_app(settings: Settings | None = None) -> Service:
     local = [d.model for d in deployments if d.backend is Backend.LOCAL]
 
     encoders: dict[str, Encode] = {}
-    direct = DirectEmbedder(service.bus, [])
+    direct = DirectEmbedder(service.bus)
 
     async def start_triton() -> None:
         if embedded is not None:
             specs = local_specs(deployments, settings, encoders)
             await asyncio.to_thread(embedded.start, specs)
-            direct.models = {
-                d.model_group: DirectModel(d.name, d.model_group, encoders[d.model])
-                for d in deployments
-                if d.backend is Backend.LOCAL
-                and d.kind is RequestKind.EMBEDDING
-                and d.model in encoders
-            }
+            for d in deployments:
+                local_embedding = d.backend is Backend.LOCAL and d.kind is RequestKind.EMBEDDING
+                if local_embedding and d.model in encoders:
+                    direct.add(DirectModel(d.name, d.model_group, encoders[d.model]))
 
     async def stop_triton() -> None:
         await triton.close()

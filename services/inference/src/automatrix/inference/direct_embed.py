@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,10 +43,14 @@ class DirectModel:
 class DirectEmbedder:
     """Answers ``EmbedRequested`` for each local embedding model group."""
 
-    def __init__(self, bus: Bus, models: Sequence[DirectModel]) -> None:
+    def __init__(self, bus: Bus) -> None:
         self.bus = bus
-        self.models = {m.model_group: m for m in models}
+        self.models: dict[str, DirectModel] = {}
+        """By model group; filled once the encoders are loaded, before ``start``."""
         self._subscriptions: list[Subscription] = []
+
+    def add(self, model: DirectModel) -> None:
+        self.models[model.model_group] = model
 
     async def start(self) -> None:
         for group, model in self.models.items():

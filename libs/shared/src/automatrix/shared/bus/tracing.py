@@ -26,11 +26,6 @@ def use_tracer_provider(provider: TracerProvider | None) -> None:
     _tracer = provider.get_tracer(TRACER_NAME) if provider is not None else None
 
 
-def current_tracer() -> Tracer | None:
-    """The tracer spans are built with, or None when nothing exports."""
-    return _tracer
-
-
 @contextmanager
 def serving(
     name: str, headers: dict[str, str], attributes: dict[str, str | int]

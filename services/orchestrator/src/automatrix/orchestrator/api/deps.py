@@ -61,10 +61,15 @@ def principal(request: Request, ctx: ContextDep) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(principal)]
 
 
+def _limit_key(who: Principal) -> str:
+    """Whose budget a request counts against: one per tenant and key."""
+    return f"{who.tenant}:{who.key_id}"
+
+
 async def admit(ctx: Context, who: Principal, *, tokens: int) -> None:
     """Count the request against the key's limits; 429 with Retry-After when over."""
     outcome = await ctx.limiter.admit(
-        key_id=f"{who.tenant}:{who.key_id}",
+        key_id=_limit_key(who),
         rpm=who.rpm or ctx.settings.gateway_default_rpm,
         tpm=who.tpm or ctx.settings.gateway_default_tpm,
         tokens=tokens,
@@ -83,9 +88,7 @@ def settle(ctx: Context, who: Principal, *, estimated: int, actual: int) -> None
     """Correct the token count once real usage is known (after the response)."""
     if actual != estimated:
         ctx.gateway.later(
-            ctx.limiter.settle(
-                key_id=f"{who.tenant}:{who.key_id}", estimated=estimated, actual=actual
-            )
+            ctx.limiter.settle(key_id=_limit_key(who), estimated=estimated, actual=actual)
         )
 
 

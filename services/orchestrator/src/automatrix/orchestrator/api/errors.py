@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
@@ -67,6 +68,11 @@ def error_body(
     """OpenAI's error object for ``status``."""
     kind = _TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
     return {"error": {"message": message, "type": kind, "param": param, "code": code}}
+
+
+def invalid_request(exc: ValidationError, *, param: str | None = None) -> ApiError:
+    """400 for a value that passed the HTTP schema but not the bus contract."""
+    return ApiError(400, f"Invalid request: {exc.errors()[0]['msg']}", param=param)
 
 
 _FAILURE_STATUS = {

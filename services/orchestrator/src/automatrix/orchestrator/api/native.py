@@ -17,7 +17,7 @@ from automatrix.orchestrator.api.deps import (
     priority_of,
     shed,
 )
-from automatrix.orchestrator.api.errors import ApiError
+from automatrix.orchestrator.api.errors import ApiError, invalid_request
 from automatrix.orchestrator.api.schemas import ErrorResponse, Extensions, MessageIn
 from automatrix.orchestrator.gateway import AUTO, Answer, Query
 from automatrix.orchestrator.jobs import JOBS_REQUESTER
@@ -145,7 +145,7 @@ async def submit(body: QueryIn, request: Request, ctx: ContextDep, who: Principa
             seed=body.seed,
         )
     except ValidationError as exc:
-        raise ApiError(400, f"Invalid request: {exc.errors()[0]['msg']}") from None
+        raise invalid_request(exc) from None
     query = Query(
         tenant=who.tenant,
         kind=RequestKind.CHAT,
@@ -203,4 +203,4 @@ def _chat(body: Conversation) -> list[ChatMessage]:
     try:
         return body.chat()
     except ValidationError as exc:
-        raise ApiError(400, f"Invalid request: {exc.errors()[0]['msg']}") from None
+        raise invalid_request(exc) from None

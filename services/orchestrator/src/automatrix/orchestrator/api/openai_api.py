@@ -27,7 +27,12 @@ from automatrix.orchestrator.api.deps import (
     settle,
     shed,
 )
-from automatrix.orchestrator.api.errors import ApiError, error_body, failure_error
+from automatrix.orchestrator.api.errors import (
+    ApiError,
+    error_body,
+    failure_error,
+    invalid_request,
+)
 from automatrix.orchestrator.api.schemas import (
     ChatCompletion,
     ChatCompletionChunk,
@@ -81,10 +86,8 @@ def _query(body: ChatCompletionRequest, request: Request, ctx: ContextDep, who: 
             frequency_penalty=body.frequency_penalty,
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ApiError(
-            400, f"Invalid request: {first['msg']}", param=".".join(map(str, first["loc"]))
-        ) from None
+        loc = exc.errors()[0]["loc"]
+        raise invalid_request(exc, param=".".join(map(str, loc))) from None
     return Query(
         tenant=who.tenant,
         kind=RequestKind.CHAT,
@@ -304,13 +307,12 @@ async def embeddings(
     texts = body.texts()
     estimate = estimate_tokens(texts, 1)
     await admit(ctx, who, tokens=estimate)
-    shed(ctx, priority_of(request, body.priority))
+    priority = priority_of(request, body.priority)
+    shed(ctx, priority)
     try:
-        result = await gateway.embed(
-            texts, model=body.model, tenant=who.tenant, priority=priority_of(request, body.priority)
-        )
+        result = await gateway.embed(texts, model=body.model, tenant=who.tenant, priority=priority)
     except ValidationError as exc:
-        raise ApiError(400, f"Invalid request: {exc.errors()[0]['msg']}", param="input") from None
+        raise invalid_request(exc, param="input") from None
     settle(ctx, who, estimated=estimate, actual=result.usage.total_tokens)
     vectors = result.embeddings or []
     if body.dimensions is not None and vectors and body.dimensions != len(vectors[0]):

@@ -55,11 +55,6 @@ class CircuitBreaker:
         """The current state; open turns half-open by itself once the cooldown has passed."""
         return self._state_at(self._clock())
 
-    @property
-    def probes_outstanding(self) -> int:
-        """Probe slots reserved in half-open and not yet resolved."""
-        return self._probes
-
     def allow(self) -> bool:
         """Whether a new request would be let through now; reserves nothing."""
         state = self.state
