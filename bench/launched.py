@@ -62,9 +62,15 @@ def launcher_env(state: Path, master_key: str, port: int) -> dict[str, str]:
 
 @contextmanager
 def running_platform(
-    workdir: Path, *, ready_timeout_s: float = 300.0, extra_env: Mapping[str, str] | None = None
+    workdir: Path,
+    *,
+    ready_timeout_s: float = 300.0,
+    extra_env: Mapping[str, str] | None = None,
+    only_services: str | None = None,
 ) -> Iterator[RunningPlatform]:
-    """``automatrix up`` under ``workdir`` until the block ends, then stopped with SIGINT."""
+    """``automatrix up`` under ``workdir`` until the block ends, then stopped with SIGINT.
+
+    ``only_services`` (comma-separated) starts only those, as ``automatrix up --services``."""
     port = free_port()
     master_key = f"am-{secrets.token_urlsafe(30)}"
     state = workdir / "state"
@@ -72,6 +78,8 @@ def running_platform(
     env = {**launcher_env(state, master_key, port), **(extra_env or {})}
     argv = [sys.executable, "-m", "automatrix.shared.launcher", "up", "--port", str(port)]
     argv += ["--ready-timeout", str(int(ready_timeout_s))]
+    if only_services:
+        argv += ["--services", only_services]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

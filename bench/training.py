@@ -5,11 +5,19 @@ The seed set (``load_seed()``) is split by phrasing group (``split``, test share
 phrasings never seen in training. Every text is embedded once with ``MiniLMEncoder``
 (batches of similar length, timed apart from building the encoder: ``embed_s``); both
 heads are trained with the default ``Hyper`` (``train_s``, the wall time of ``train()``)
-and evaluated on the held-out part. On the same held-out examples:
+and evaluated on the held-out part: capability ``accuracy`` and ``tier_accuracy``, recall
+per capability, and the accuracy on held-out texts of 400 characters or more (mostly
+pasted passages) and on the shorter ones. On the same held-out examples:
 
 - ``baseline_majority``: always answer the most common training capability;
 - ``baseline_heuristic`` / ``heuristic_tier_accuracy``: the gateway's cue heuristic
   (``classify_text``), which needs no training.
+
+Two checks beyond the one split: ``probe_accuracy``, the same model on
+``bench/data/classifier_probe.jsonl`` (140 requests written apart from the seed set, with
+passages it does not contain; never used for training or tuning), and with
+``--other-splits 1,2,...`` the capability accuracy on further grouped splits of the same
+embeddings, one training each (``accuracy_other_splits``).
 
 Last, the trained heads are exported to one ONNX graph (``export_s``, ``onnx_bytes``).
 ``--limit N`` keeps about N examples, the same share of each capability on each side of
@@ -18,7 +26,8 @@ the split, for a quick run; figures from a limited run are not comparable.
 Prints a human summary, then one JSON line last:
 {"accuracy":…, "baseline_majority":…, "baseline_heuristic":…, "train_s":…, …, "goal_met":…}
 
-    .venv/bin/python bench/training.py [--seed 1729] [--limit N] [--cache-dir DIR]
+    .venv/bin/python bench/training.py [--seed 1729] [--limit N] [--other-splits 1,2,3]
+                                       [--cache-dir DIR]
 """
 
 from __future__ import annotations
@@ -42,10 +51,12 @@ from automatrix.neuroweaver.domain.classifier import (
     DIMENSIONS,
     Example,
     Hyper,
+    Trained,
     evaluate,
     export_onnx,
     load_seed,
     majority_baseline,
+    probabilities,
     split,
     train,
 )
@@ -55,6 +66,9 @@ TEST_SHARE = 0.2
 GOAL_ACCURACY = 0.95
 BATCH = 64
 TRAIN_SEED = 0
+PROBE_FILE = Path(__file__).resolve().parent / "data" / "classifier_probe.jsonl"
+# The heuristic's first length step: above it, most seed texts are pasted passages.
+LONG_CHARS = 400
 
 
 def subset(examples: Sequence[Example], share: float, seed: int) -> list[Example]:
@@ -79,6 +93,42 @@ def embed(encoder: MiniLMEncoder, texts: Sequence[str]) -> NDArray[np.float32]:
         batch = order[start : start + BATCH]
         x[batch] = encoder.encode([texts[i] for i in batch])
     return x
+
+
+def load_probe(path: Path = PROBE_FILE) -> list[tuple[str, str]]:
+    """(text, capability) pairs of the probe set; an unknown capability is an error."""
+    probe = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if row["capability"] not in CAPABILITIES:
+            raise ValueError(f"{path.name} line {number}: unknown capability {row['capability']}")
+        probe.append((str(row["text"]), str(row["capability"])))
+    return probe
+
+
+def capability_accuracy(trained: Trained, x: NDArray[np.float32], truth: Sequence[str]) -> float:
+    """Share of rows whose most probable capability is ``truth``."""
+    if not truth:
+        return 0.0
+    predicted = probabilities(trained, x)[0].argmax(axis=1)
+    return float(np.mean([CAPABILITIES[p] == t for p, t in zip(predicted, truth, strict=True)]))
+
+
+def other_splits(
+    examples: Sequence[Example], x: NDArray[np.float32], seeds: Sequence[int]
+) -> dict[str, float]:
+    """Held-out capability accuracy on further grouped splits, one training each."""
+    position = {id(e): i for i, e in enumerate(examples)}
+    accuracies = {}
+    for seed in seeds:
+        train_set, test_set = split(examples, test_share=TEST_SHARE, seed=seed)
+        train_x = x[[position[id(e)] for e in train_set]]
+        test_x = x[[position[id(e)] for e in test_set]]
+        trained = train(train_x, train_set, Hyper(), seed=TRAIN_SEED)
+        accuracies[str(seed)] = round(evaluate(trained, test_x, test_set).capability_accuracy, 4)
+    return accuracies
 
 
 def heuristic_accuracy(examples: Sequence[Example]) -> tuple[float, float]:
@@ -119,6 +169,15 @@ def bench(args: argparse.Namespace, cache_dir: Path) -> dict[str, Any]:
     metrics = evaluate(trained, test_x, test_set)
     baseline = majority_baseline(train_set, test_set)
     heuristic, heuristic_tier = heuristic_accuracy(test_set)
+    long_rows = [i for i, e in enumerate(test_set) if len(e.text) >= LONG_CHARS]
+    short_rows = [i for i, e in enumerate(test_set) if len(e.text) < LONG_CHARS]
+    long_accuracy, short_accuracy = (
+        capability_accuracy(trained, test_x[rows], [test_set[i].capability for i in rows])
+        for rows in (long_rows, short_rows)
+    )
+    probe = load_probe()
+    probe_x = embed(encoder, [text for text, _ in probe])
+    probe_accuracy = capability_accuracy(trained, probe_x, [label for _, label in probe])
     started = time.perf_counter()
     blob = export_onnx(trained)
     export_s = time.perf_counter() - started
@@ -131,6 +190,21 @@ def bench(args: argparse.Namespace, cache_dir: Path) -> dict[str, Any]:
     print("recall per capability: " + ", ".join(
         f"{name} {metrics.per_capability[name]:.2f}" for name in CAPABILITIES
     ))  # fmt: skip
+    print("confusion (rows true, columns predicted, in that order):")
+    for name, row in zip(CAPABILITIES, metrics.confusion, strict=True):
+        print(f"  {name:<14}" + "".join(f"{n:>5}" for n in row))
+    print(
+        f"held out >= {LONG_CHARS} chars: {long_accuracy:.4f} (n={len(long_rows)}); "
+        f"shorter: {short_accuracy:.4f} (n={len(short_rows)})"
+    )
+    print(f"probe set ({len(probe)} requests written apart, unseen passages): {probe_accuracy:.4f}")
+    others = other_splits([*train_set, *test_set], x, args.other_splits)
+    if others:
+        values = list(others.values())
+        print(
+            f"other splits {others}: mean {np.mean(values):.4f}, "
+            f"min {min(values):.4f}, max {max(values):.4f}"
+        )
     print(f"ONNX export in {export_s:.2f} s, {len(blob)} bytes")
     met = metrics.capability_accuracy >= GOAL_ACCURACY
     print(f"goal capability accuracy >= {GOAL_ACCURACY}: {'met' if met else 'not met'}")
@@ -146,6 +220,11 @@ def bench(args: argparse.Namespace, cache_dir: Path) -> dict[str, Any]:
         "export_s": round(export_s, 3),
         "onnx_bytes": len(blob),
         "per_capability": {name: round(v, 4) for name, v in metrics.per_capability.items()},
+        "accuracy_long": round(long_accuracy, 4),
+        "accuracy_short": round(short_accuracy, 4),
+        "probe_accuracy": round(probe_accuracy, 4),
+        "n_probe": len(probe),
+        "accuracy_other_splits": others,
         "n_train": len(train_set),
         "n_test": len(test_set),
         "seed": args.seed,
@@ -157,6 +236,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1729, help="seed of the grouped split")
     parser.add_argument("--limit", type=int, default=0, help="keep about N examples (0: all)")
+    parser.add_argument(
+        "--other-splits",
+        type=lambda text: [int(seed) for seed in text.split(",") if seed],
+        default=[],
+        help="comma-separated seeds of further grouped splits to train and score",
+    )
     parser.add_argument("--cache-dir", type=Path, default=None, help="built ONNX graph cache")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-training-") as tmp:
