@@ -86,9 +86,18 @@ check-contracts: setup ## Fail when docs/contracts is out of date with the pydan
 	$(BIN)/python scripts/gen_contracts.py --check
 
 .PHONY: lint
-lint: check-contracts ## Contracts up to date, ruff check, ruff format --check
+lint: check-contracts lint-deploy ## Contracts up to date, ruff check, ruff format --check, deploy files
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+.PHONY: lint-deploy
+lint-deploy: setup ## compose schema, hadolint, Kubernetes schemas, yamllint, NATS configs, dashboards
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec compose.yaml compose.dev.yaml
+	$(BIN)/hadolint services/*/Dockerfile
+	$(BIN)/kubernetes-validate --strict --quiet $$(ls deploy/k8s/*.yaml | grep -v kustomization)
+	$(BIN)/yamllint -c deploy/yamllint.yaml -s compose.yaml compose.dev.yaml deploy/
+	$(BIN)/nats-server -c deploy/nats/nats.conf -t
+	$(BIN)/python deploy/grafana/generate.py --check
 
 .PHONY: typecheck
 typecheck: setup ## mypy (strict) on the library, the services, tests, benchmarks and scripts
@@ -100,15 +109,23 @@ test-fast: setup ## pytest without the slow, cluster and bench markers
 
 .PHONY: test
 test: lint typecheck ## What CI runs: lint, typecheck, then the whole pytest suite (every marker)
+	@scripts/install-chromium
 	$(BIN)/pytest $(ARGS)
 
 .PHONY: bench
-bench: setup ## Run every bench/*.py script
-	@shopt -s nullglob; scripts=(bench/*.py); \
-	if (( $${#scripts[@]} == 0 )); then echo "bench: no bench/*.py scripts yet"; exit 0; fi; \
-	for script in "$${scripts[@]}"; do \
-	  echo "==> $(BIN)/python $$script $(ARGS)"; $(BIN)/python "$$script" $(ARGS); \
+BENCHES := bench/bus.py bench/embeddings.py bench/gateway.py bench/local_chat.py bench/router.py bench/training.py
+bench: setup ## Run the benchmark scripts (docs/benchmarks.md); not the LiteLLM comparison or the soak
+	@for script in $(BENCHES); do \
+	  echo "==> $(BIN)/python $$script $(ARGS)"; $(BIN)/python "$$script" $(ARGS) || exit 1; \
 	done
+
+.PHONY: bench-litellm
+bench-litellm: setup ## AutoMatrix against LiteLLM Proxy (installs it into .bench-venv/ first)
+	$(BIN)/python bench/vs_litellm.py $(ARGS)
+
+.PHONY: soak
+soak: setup ## 30 minutes through the full path: RSS, errors, latency drift (bench/soak.py)
+	$(BIN)/python bench/soak.py $(ARGS)
 
 .PHONY: contracts
 contracts: setup ## Regenerate docs/contracts from the pydantic models

@@ -1,5 +1,8 @@
 """Write the query classifier's seed set from the hand-written groups and templates below.
 
+The first round's content is in this file; the second round's (more phrasings, passages and
+shared topics) is plain data in ``classifier_seed_phrasings.py`` beside it.
+
 Every line of the output is ``{"text", "capability", "tier", "group", "source"}``. A group is
 one phrasing (a template with its fillers, one instruction line of a bank, or a handful of
 hand-written variants); the classifier's split keeps a group on one side, so no phrasing is in
@@ -29,10 +32,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    # Run as a script, only scripts/ is on the path; the second round's content sits beside.
+    sys.path.insert(0, str(ROOT))
+
+from scripts import classifier_seed_phrasings as more  # noqa: E402
+
 DEFAULT_OUT = ROOT / "services/neuroweaver/src/automatrix/neuroweaver/seed/classifier_seed.jsonl"
-SOURCE = "automatrix-seed-v1"
+SOURCE = "automatrix-seed-v2"
 DEFAULT_SEED = 1729
 LENGTH_STEPS = (400, 1_500, 5_000)
+# Fillings per instruction line of a pasted-text bank: the request is a small part of such a
+# text's embedding, so each phrasing is shown over more passages than a short request is.
+PASSAGE_FILLS = 4
 CODE_LINE_STEPS = (15, 60)
 _FENCE = re.compile(r"```[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -104,7 +116,12 @@ def build(seed: int) -> list[Row]:
     rng = random.Random(seed)
     seen: set[str] = set()
     rows: list[Row] = []
-    for group in all_groups():
+    groups = all_groups()
+    keys = Counter(group.key for group in groups)
+    if clashes := sorted(key for key, n in keys.items() if n > 1):
+        # Two phrasings under one id would always land on the same side of a split.
+        raise ValueError(f"group ids used twice: {clashes}")
+    for group in groups:
         for text in expand(group, rng):
             key = normalised(text)
             if key in seen:
@@ -198,6 +215,7 @@ def all_groups() -> list[SeedGroup]:
         *_extraction(),
         *_banks(),
         *_short_banks(),
+        *_round_two(),
     ]
 
 
@@ -1321,16 +1339,16 @@ def _reasoning() -> list[SeedGroup]:
             "If you have me, you want to share me; if you share me, you don't have me. "
             "What am I?",
             "Mary's father has five daughters: Nana, Nene, Nini, Nono. Who's the fifth?"),
+        # Paired slots: independent ones made pairs like "a Roth IRA vs a hybrid".
         tpl(r, "compare", 1,
-            ("Compare {a} and {b} for {context}.", "{a} vs {b} for {context}: which makes "
-             "more sense and why?"),
-            count=7, a=("renting", "an electric car", "a Roth IRA", "learning Spanish",
-                        "nuclear power"),
-            b=("buying", "a hybrid", "a traditional IRA", "learning Mandarin",
-               "solar and wind"),
+            ("Compare {pair} for {context}.", "For {context}, what are the real trade-offs "
+             "between {pair}? Which makes more sense and why?"),
+            count=7, pair=("renting and buying a home", "an electric car and a hybrid",
+                           "a Roth IRA and a traditional IRA",
+                           "learning Spanish and learning Mandarin",
+                           "a gym membership and working out at home"),
             context=("someone in their late twenties", "a family of four",
-                     "a country trying to cut emissions fast", "a career in international "
-                                                               "business")),
+                     "someone on a tight budget", "a person planning ten years ahead")),
         lit(r, "tradeoffs-tech", 1,
             "Compare microservices and monoliths: what are the trade-offs?",
             "What are the pros and cons of a four-day work week for a small startup?",
@@ -1338,12 +1356,12 @@ def _reasoning() -> list[SeedGroup]:
             "Talk me through the trade-offs.",
             "Is it better to build our own analytics pipeline or buy a SaaS tool? Weigh it up.",
             "What are the advantages and disadvantages of open-plan offices?"),
-        tpl(r, "should-i", 1, ("Should I {a} or {b}? {context}",), count=7,
-            a=("take the higher-paying job", "pay off my student loan early",
-               "go back to university", "move to Berlin", "hire a senior engineer"),
-            b=("stay where I'm learning more", "invest the money",
-               "keep working and study part-time", "stay in London near family",
-               "hire two juniors"),
+        tpl(r, "should-i", 1, ("Should I {choice}? {context}",), count=7,
+            choice=("take the higher-paying job or stay where I'm learning more",
+                    "pay off my student loan early or invest the money",
+                    "go back to university or keep working and study part-time",
+                    "move to Berlin or stay in London near family",
+                    "hire one senior engineer or two juniors"),
             context=("Help me think it through.", "I keep going back and forth.",
                      "What factors should decide it?")),
         tpl(r, "what-if", 1, ("What would happen if {x}?", "Suppose {x}. What are the "
@@ -2902,7 +2920,8 @@ def _pool() -> tuple[str, ...]:
     """Every passage the summarization, extraction and translation banks draw from."""
     return (*_passages("short"), *_passages("medium"), *_REVIEWS, *_THREADS,
             *_docs("email", "news", "job", "contract", "event", "actions", "press", "ticket",
-                   "flat", "shipping", "prescription", "itinerary", "agenda", "review"))
+                   "flat", "shipping", "prescription", "itinerary", "agenda", "review"),
+            *more.PASSAGES, *more.PASSAGES_2)
 
 
 _SUMMARIZE_LINES = (
@@ -3030,13 +3049,14 @@ def _banks() -> list[SeedGroup]:
     pool = _pool()
     targets = ("French", "Spanish", "German", "Italian", "Portuguese", "Japanese", "Chinese",
                "Korean", "Russian", "Dutch", "Polish", "Turkish", "Arabic", "Swedish")
+    per = PASSAGE_FILLS
     return [
-        *bank("summarization", "bank", 0, _SUMMARIZE_LINES, {"text": pool}),
-        *bank("summarization", "bank-deep", 1, _SUMMARIZE_DEEP_LINES, {"text": pool}),
-        *bank("extraction", "bank", 0, _EXTRACT_LINES, {"text": pool}),
-        *bank("extraction", "bank-deep", 1, _EXTRACT_DEEP_LINES, {"text": pool}),
-        *bank("translation", "bank", 0, _TRANSLATE_LINES, {"text": pool, "lang": targets}),
-        *bank("translation", "bank-en", 0, _TO_ENGLISH_LINES, {"text": _FOREIGN_POOL}),
+        *bank("summarization", "bank", 0, _SUMMARIZE_LINES, {"text": pool}, per),
+        *bank("summarization", "bank-deep", 1, _SUMMARIZE_DEEP_LINES, {"text": pool}, per),
+        *bank("extraction", "bank", 0, _EXTRACT_LINES, {"text": pool}, per),
+        *bank("extraction", "bank-deep", 1, _EXTRACT_DEEP_LINES, {"text": pool}, per),
+        *bank("translation", "bank", 0, _TRANSLATE_LINES, {"text": pool, "lang": targets}, per),
+        *bank("translation", "bank-en", 0, _TO_ENGLISH_LINES, {"text": _FOREIGN_POOL}, per),
     ]
 
 
@@ -3171,6 +3191,70 @@ def _short_banks() -> list[SeedGroup]:
         groups += bank(capability, "count", effort[capability], lines, {"n": _COUNTS})
     for capability, lines in _SITUATION_LINES.items():
         groups += bank(capability, "situation", effort[capability], lines, {"sit": _SITUATIONS})
+    return groups
+
+
+
+def topic_bank(
+    capability: str, name: str, effort: int, lines: tuple[str, ...],
+    slots: dict[str, tuple[str, ...]], per: int = 3,
+) -> list[SeedGroup]:
+    """Like ``bank``, but each line is filled only from the slots it names."""
+    return [
+        SeedGroup(capability, f"{name}-{number:02d}", effort, (line,),
+                  {k: v for k, v in slots.items() if "{" + k + "}" in line}, per)
+        for number, line in enumerate(lines, start=1)
+    ]
+
+
+def _round_two() -> list[SeedGroup]:
+    """The second round (``classifier_seed_phrasings``): new phrasings over shared pools."""
+    pool = _pool()
+    targets = ("French", "Spanish", "German", "Italian", "Portuguese", "Japanese", "Chinese",
+               "Korean", "Russian", "Dutch", "Polish", "Turkish", "Greek", "Vietnamese")
+    effort = {"chat": 0, "translation": 0, "summarization": 0, "extraction": 0,
+              "reasoning": 1, "code": 1, "math": 1}
+    shared = {"lang": _LANGS, "pl": more.PROGRAMMING, "tech": more.TECH,
+              "dec": more.DECISIONS, "city": more.CITIES, "film": more.FILMS,
+              "h": _HISTORY, "s": _SCIENCE, "snip": more.SNIPPETS}
+    per = PASSAGE_FILLS
+    groups = [
+        *bank("summarization", "bank2", 0, more.SUMMARIZE, {"text": pool}, per),
+        *bank("summarization", "bank2-deep", 1, more.SUMMARIZE_DEEP, {"text": pool}, per),
+        *bank("extraction", "bank2", 0, more.EXTRACT, {"text": pool}, per),
+        *bank("extraction", "bank2-deep", 1, more.EXTRACT_DEEP, {"text": pool}, per),
+        *bank("extraction", "from-article", 0, more.EXTRACT_FROM_ARTICLE,
+              {"text": (*_passages("short"), *_passages("medium"))}, per),
+        *bank("summarization", "from-document", 0, more.SUMMARIZE_DOCUMENT,
+              {"text": _docs("email", "news", "job", "contract", "event", "actions", "press",
+                             "ticket", "flat", "shipping", "itinerary", "sms", "review")}, per),
+        *bank("extraction", "short", 0, more.EXTRACT_SHORT, {"text": pool}, per),
+        *bank("summarization", "short", 0, more.SUMMARIZE_SHORT, {"text": pool}, per),
+        *bank("translation", "short", 0, more.TRANSLATE_SHORT, {"text": pool, "lang": targets},
+              per),
+        *bank("translation", "bank2", 0, more.TRANSLATE, {"text": pool, "lang": targets}, per),
+        *bank("translation", "bank2-en", 0, more.TO_ENGLISH, {"text": _FOREIGN_POOL}, per),
+        *bank("extraction", "bank4", 0, more.EXTRACT_4, {"text": pool}, per),
+        *bank("summarization", "bank4", 0, more.SUMMARIZE_4, {"text": pool}, per),
+        *bank("translation", "bank4", 0, more.TRANSLATE_4, {"text": pool, "lang": targets}, per),
+        *bank("translation", "bank4-en", 0, more.TO_ENGLISH_2, {"text": _FOREIGN_POOL}, per),
+        *bank("extraction", "bank5", 0, more.EXTRACT_5, {"text": pool}, per),
+        *bank("summarization", "bank5", 0, more.SUMMARIZE_5, {"text": pool}, per),
+        *bank("translation", "bank5", 0, more.TRANSLATE_5, {"text": pool, "lang": targets}, per),
+        *topic_bank("code", "languages", 0, more.PROGRAMMING_LINES, shared),
+        *topic_bank("math", "numbers", 1, more.MATH_LINES, more.MATH_SLOTS),
+        *topic_bank("math", "numbers-deep", 3, more.MATH_DEEP, more.MATH_SLOTS),
+    ]
+    for name, table in (("tech", more.TECH_LINES), ("decision", more.DECISION_LINES),
+                        ("city", more.CITY_LINES), ("film", more.FILM_LINES),
+                        ("history2", more.HISTORY_LINES), ("science2", more.SCIENCE_LINES),
+                        ("snippet", more.SNIPPET_LINES)):
+        for capability, lines in table.items():
+            groups += topic_bank(capability, name, effort[capability], lines, shared)
+    for literal in (more.LITERAL, more.LITERAL_3, more.LITERAL_4, more.LITERAL_5):
+        for capability, named in literal.items():
+            for name, (work, texts) in named.items():
+                groups.append(lit(capability, name, work, *texts))
     return groups
 
 # fmt: on

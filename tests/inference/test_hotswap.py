@@ -17,6 +17,7 @@ from nats.aio.msg import Msg
 from onnx import TensorProto, helper, numpy_helper
 
 from automatrix.inference.hotswap import ModelSwapper
+from automatrix.inference.models.onnx_model import triton_name
 from automatrix.inference.triton import EmbeddedTriton, TritonClient
 from automatrix.shared.bus import Bus
 from automatrix.shared.contracts import (
@@ -24,6 +25,7 @@ from automatrix.shared.contracts import (
     DeadLetter,
     DeadLetterReason,
     ModelAlias,
+    ModelPromoted,
     ModelPublished,
     ModelRolledBack,
 )
@@ -122,7 +124,10 @@ async def stack(
 ) -> AsyncIterator[Stack]:
     client = TritonClient(triton.grpc_url, headers=triton.grpc_headers())
     bus = Bus(bus_settings(), name="inference-hotswap-test")
-    swapper = ModelSwapper(js=lambda: bus.js, triton=triton, client=client)
+    # These tests exercise the swap itself: every published version is served at once.
+    swapper = ModelSwapper(
+        js=lambda: bus.js, triton=triton, client=client, serve_published=True, keep_standby=False
+    )
     durable = f"inference-{uuid.uuid4().hex[:8]}"
     swapper.subscribe(bus, durable=durable)
     await bus.start()
@@ -239,3 +244,57 @@ async def test_a_rollback_moves_serving_back_to_the_earlier_version(stack: Stack
     active = stack.swapper.active(stack.name)
     assert active is not None
     assert active.version == 1
+
+
+async def test_a_rollback_to_the_standby_version_switches_without_binding(
+    stack: Stack, triton: EmbeddedTriton
+) -> None:
+    stack.swapper.keep_standby = True
+    first = await stack.publish(1, linear_model(1))
+    await stack.settled(1)
+    await stack.publish(2, linear_model(2))
+    await stack.settled(2)
+    assert await stack.version_served() == 2
+    old = triton_name(stack.name, 1)
+    assert await stack.loaded(old)  # kept on standby
+    bound = len(triton.models)
+    await stack.bus.publish(
+        ModelRolledBack(
+            name=stack.name,
+            version=1,
+            artifact=first,
+            alias=ModelAlias.PRODUCTION,
+            previous_version=2,
+            reason="regression",
+        )
+    )
+    await stack.settled(3)
+    assert await stack.version_served() == 1
+    assert len(triton.models) == bound  # switched, nothing bound
+    await stack.publish(3, linear_model(3))
+    await stack.settled(4)
+    assert await stack.version_served() == 3
+    deadline = time.monotonic() + 30
+    while await stack.loaded(triton_name(stack.name, 2)):  # v1, replaced by v3, is the standby
+        assert time.monotonic() < deadline, "v2 never unloaded"
+        await asyncio.sleep(0.05)
+    assert await stack.loaded(old)
+
+
+def test_by_default_only_production_moves_are_served(triton: EmbeddedTriton) -> None:
+    swapper = ModelSwapper(js=lambda: None, triton=triton, client=None)  # type: ignore[arg-type, return-value]
+    ref = ArtifactRef(bucket=BUCKET, object_name="m/1/model.onnx", sha256="0" * 64, size_bytes=1)
+    assert not swapper.serves(ModelPublished(name="m", version=1, artifact=ref))
+    staging = ModelPromoted(name="m", version=1, artifact=ref, alias=ModelAlias.STAGING)
+    assert not swapper.serves(staging)
+    production = ModelPromoted(name="m", version=1, artifact=ref, alias=ModelAlias.PRODUCTION)
+    assert swapper.serves(production)
+    rolled = ModelRolledBack(
+        name="m",
+        version=1,
+        artifact=ref,
+        alias=ModelAlias.PRODUCTION,
+        previous_version=2,
+        reason="r",
+    )
+    assert swapper.serves(rolled)

@@ -171,7 +171,12 @@ def test_subjects_and_streams_do_not_overlap() -> None:
     for a, b in itertools.combinations(ALL_SUBJECTS, 2):
         assert not _overlap(a, b), (a.template, b.template)
     core = [s.template for s in ALL_SUBJECTS if s.stream is None]
-    assert core == ["ai.v1.stream.{request_id}", "ai.v1.embed.{model}"]
+    assert core == [
+        "ai.v1.stream.{request_id}",
+        "ai.v1.embed.{model}",
+        "ai.v1.classify.{model}",
+        "ai.v1.rpc.{service}.{method}",
+    ]
 
 
 def test_priority_subject_and_rank() -> None:

@@ -9,6 +9,7 @@ import re
 import socket
 
 from automatrix.inference.deployments import Backend, Deployment, load_deployments
+from automatrix.inference.direct_classify import DirectClassifier
 from automatrix.inference.direct_embed import DirectEmbedder, DirectModel, Encode
 from automatrix.inference.hotswap import ModelSwapper
 from automatrix.inference.providers import Provider
@@ -17,7 +18,8 @@ from automatrix.inference.serving import DispatchServer
 from automatrix.inference.settings import Settings
 from automatrix.inference.triton.client import TritonClient
 from automatrix.inference.triton.embedded import EmbeddedTriton, LocalModelSpec
-from automatrix.shared.contracts import RequestKind
+from automatrix.inference.triton.watchdog import TritonWatchdog
+from automatrix.shared.contracts import ROUTER_MODEL, RequestKind
 from automatrix.shared.service import Service, base_service
 
 
@@ -81,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Service:
     deployments = list(load_deployments().values())
     instance = f"{socket.gethostname()}-{os.getpid()}"
     embedded: EmbeddedTriton | None = None
+    classifier: DirectClassifier | None = None
     if settings.triton_url:
         triton = TritonClient(settings.triton_url)
     else:
@@ -96,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Service:
         # its operator's to load.
         swapper = ModelSwapper(js=lambda: service.bus.js, triton=embedded, client=triton)
         swapper.subscribe(service.bus, durable=f"inference-models-{_token(instance)}")
+        classifier = DirectClassifier(service.bus, swapper, (ROUTER_MODEL,))
     served = {d.name: (d, provider_for(d, triton)) for d in deployments}
     DispatchServer(service.bus, served, instance=instance).subscribe()
     registrar = Registrar(
@@ -114,6 +118,8 @@ def create_app(settings: Settings | None = None) -> Service:
                 local_embedding = d.backend is Backend.LOCAL and d.kind is RequestKind.EMBEDDING
                 if local_embedding and d.model in encoders:
                     direct.add(DirectModel(d.name, d.model_group, encoders[d.model]))
+                    if classifier is not None:
+                        classifier.encode = encoders[d.model]
 
     async def stop_triton() -> None:
         await triton.close()
@@ -130,7 +136,14 @@ def create_app(settings: Settings | None = None) -> Service:
         return f"{where} at {triton.url}, {len(local)} local models ready"
 
     service.prepare.append(start_triton)
+    if embedded is not None:
+        watchdog = TritonWatchdog(embedded)
+        service.on_start.append(watchdog.start)
+        service.before_stop.append(watchdog.stop)
     service.on_start.append(direct.start)
+    if classifier is not None:
+        service.on_start.append(classifier.start)
+        service.before_stop.append(classifier.stop)
     service.on_start.append(registrar.start)
     service.before_stop.append(direct.stop)
     service.on_stop.append(stop_triton)

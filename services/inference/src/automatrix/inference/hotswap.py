@@ -40,6 +40,7 @@ from automatrix.shared.bus import Bus, ConsumerSpec, Delivery, RejectMessage
 from automatrix.shared.contracts import (
     MODELS,
     ArtifactRef,
+    ModelAlias,
     ModelPromoted,
     ModelPublished,
     ModelRolledBack,
@@ -87,6 +88,8 @@ class ModelSwapper:
         max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
         ready_timeout_s: float = 60.0,
         drain_timeout_s: float = 30.0,
+        serve_published: bool = False,
+        keep_standby: bool = True,
     ) -> None:
         self._js = js
         self._triton = triton
@@ -94,7 +97,14 @@ class ModelSwapper:
         self._max_batch_size = max_batch_size
         self._ready_timeout_s = ready_timeout_s
         self._drain_timeout_s = drain_timeout_s
+        self.serve_published = serve_published
+        """Serve every published version at once (a registry without aliases), not only
+        promotions to ``production``."""
+        self.keep_standby = keep_standby
+        """Keep the version a swap replaced bound, so a rollback to it switches at once
+        (binding a version takes seconds: PyTriton starts a model process)."""
         self._active: dict[str, ActiveModel] = {}
+        self._standby: dict[str, ActiveModel] = {}
         self._inflight: Counter[str] = Counter()
         self._drained = asyncio.Condition()
         self._locks: dict[str, asyncio.Lock] = {}
@@ -112,6 +122,12 @@ class ModelSwapper:
         self, name: str, inputs: Mapping[str, NDArray[Any]], outputs: list[str]
     ) -> dict[str, NDArray[Any]]:
         """Run one request on the active version of ``name``."""
+        return (await self.infer_versioned(name, inputs, outputs))[1]
+
+    async def infer_versioned(
+        self, name: str, inputs: Mapping[str, NDArray[Any]], outputs: list[str]
+    ) -> tuple[ActiveModel, dict[str, NDArray[Any]]]:
+        """Run one request on the active version of ``name``; also says which version ran."""
         active = self._active.get(name)
         if active is None:
             raise TritonModelNotReady(f"no version of {name!r} is loaded")
@@ -119,7 +135,7 @@ class ModelSwapper:
         target = active.triton_name
         self._inflight[target] += 1
         try:
-            return await self._client.infer(target, inputs, outputs)
+            return active, await self._client.infer(target, inputs, outputs)
         finally:
             self._inflight[target] -= 1
             if self._inflight[target] == 0:
@@ -128,7 +144,14 @@ class ModelSwapper:
                     self._drained.notify_all()
 
     async def on_published(self, event: ModelEvent) -> None:
-        """Make the event's version the active one, unless it already is (or is older)."""
+        """Make the event's version the active one, unless it already is (or is older).
+
+        Only the ``production`` alias is served: a version merely published, or promoted to
+        ``staging``, waits for its promotion (the registry's gate decides that, not us).
+        """
+        if not self.serves(event):
+            log.info("%s v%d: %s, not served", event.name, event.version, event.MODEL_EVENT)
+            return
         lock = self._locks.setdefault(event.name, asyncio.Lock())
         async with lock:
             current = self._active.get(event.name)
@@ -150,7 +173,29 @@ class ModelSwapper:
                     "%s v%d is older than v%d; skipped", event.name, event.version, current.version
                 )
                 return
+            standby = self._standby.get(event.name)
+            if (
+                standby is not None
+                and standby.version == event.version
+                and standby.sha256 == event.artifact.sha256
+            ):
+                self._switch(event.name, standby, current)
+                log.info("%s: v%d active again (was on standby)", event.name, event.version)
+                return
             await self._swap(event, current)
+
+    def _switch(self, name: str, target: ActiveModel, current: ActiveModel | None) -> None:
+        self._active[name] = target
+        if current is not None:
+            self._standby[name] = current
+        else:
+            self._standby.pop(name, None)
+
+    def serves(self, event: ModelEvent) -> bool:
+        """Whether ``event`` moves the served (production) version."""
+        if isinstance(event, ModelPublished):
+            return self.serve_published
+        return event.alias is ModelAlias.PRODUCTION
 
     async def _swap(self, event: ModelEvent, current: ActiveModel | None) -> None:
         started = time.monotonic()
@@ -178,6 +223,7 @@ class ModelSwapper:
             )
             await self._unload(target)
             raise SwapFailed(f"{target} failed to load: {exc}") from exc
+        retired = self._standby.pop(event.name, None)
         self._active[event.name] = ActiveModel(
             event.name, event.version, event.artifact.sha256, target
         )
@@ -188,8 +234,12 @@ class ModelSwapper:
             target,
             time.monotonic() - started,
         )
-        if current is not None:
+        if current is not None and self.keep_standby:
+            self._standby[event.name] = current
+        elif current is not None:
             await self._retire(current.triton_name)
+        if retired is not None:
+            await self._retire(retired.triton_name)
 
     async def _fetch(self, ref: ArtifactRef) -> bytes:
         try:

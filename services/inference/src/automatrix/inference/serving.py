@@ -7,6 +7,7 @@ import logging
 import time
 from datetime import datetime
 
+from automatrix.inference import genai, metrics
 from automatrix.inference.deployments import Deployment
 from automatrix.inference.providers import (
     EmbeddingResult,
@@ -15,6 +16,7 @@ from automatrix.inference.providers import (
     ProviderResult,
 )
 from automatrix.shared.bus import Bus, ConsumerSpec, Delivery
+from automatrix.shared.bus.tracing import calling
 from automatrix.shared.contracts import (
     DISPATCH,
     ErrorKind,
@@ -52,11 +54,19 @@ class DispatchServer:
     """Runs each dispatched attempt on its deployment and publishes what came of it."""
 
     def __init__(
-        self, bus: Bus, served: dict[str, tuple[Deployment, Provider]], *, instance: str
+        self,
+        bus: Bus,
+        served: dict[str, tuple[Deployment, Provider]],
+        *,
+        instance: str,
+        capture_content: bool | None = None,
     ) -> None:
         self.bus = bus
         self.served = served
         self.instance = instance
+        self.capture_content = (
+            genai.capture_content() if capture_content is None else capture_content
+        )
 
     def subscribe(self) -> None:
         """One consumer per deployment; its fetch batch is the deployment's concurrency cap."""
@@ -91,7 +101,7 @@ class DispatchServer:
         try:
             # Bounded by the request's deadline, else by the deployment's own timeout.
             async with asyncio.timeout_at(self._loop_deadline(event, deployment.timeout_s)):
-                result = await self._run(provider, event)
+                result = await self._traced_run(deployment, provider, event)
         except TimeoutError:
             kind = ErrorKind.DEADLINE_EXCEEDED if event.deadline else ErrorKind.TIMEOUT
             error = ProviderError(kind, f"no result within the {kind.value.replace('_', ' ')}")
@@ -139,6 +149,24 @@ class DispatchServer:
             fallback_s if event.deadline is None else (event.deadline - utcnow()).total_seconds()
         )
         return asyncio.get_running_loop().time() + max(0.0, remaining)
+
+    async def _traced_run(
+        self, deployment: Deployment, provider: Provider, event: InferenceDispatched
+    ) -> ProviderResult | EmbeddingResult:
+        """The provider call under a GenAI CLIENT span (content only when capture is on)."""
+        request, capture = event.request, self.capture_content
+        attributes = genai.request_attributes(deployment, request, capture=capture)
+        with calling(genai.span_name(deployment, request), attributes) as span:
+            try:
+                result = await self._run(provider, event)
+            except BaseException as exc:
+                if span is not None:
+                    kind = exc.kind.value if isinstance(exc, ProviderError) else None
+                    span.set_attribute("error.type", kind or type(exc).__name__)
+                raise
+            if span is not None:
+                span.set_attributes(genai.result_attributes(result, capture=capture))
+            return result
 
     async def _run(
         self, provider: Provider, event: InferenceDispatched
@@ -223,6 +251,7 @@ class DispatchServer:
         cost_usd: float | None = None,
         error_kind: ErrorKind | None = None,
     ) -> None:
+        metrics.record_attempt(event.deployment, outcome, error_kind, latency_ms, usage)
         await self.bus.publish(
             TelemetryEvent(
                 tenant=event.tenant,

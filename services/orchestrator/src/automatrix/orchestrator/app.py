@@ -14,6 +14,7 @@ from automatrix.orchestrator.adapters.embedder import QueryEmbedder
 from automatrix.orchestrator.adapters.exact_cache import ExactCache
 from automatrix.orchestrator.adapters.ratelimit import RateLimiter
 from automatrix.orchestrator.adapters.replies import Replies
+from automatrix.orchestrator.adapters.router_model import RouterModel
 from automatrix.orchestrator.adapters.semantic_cache import SemanticCache
 from automatrix.orchestrator.api import errors, native, openai_api
 from automatrix.orchestrator.api.deps import Context
@@ -22,6 +23,7 @@ from automatrix.orchestrator.api.tracing import RequestSpans
 from automatrix.orchestrator.auth import Authenticator
 from automatrix.orchestrator.cache import ResponseCache
 from automatrix.orchestrator.classification import Classifier
+from automatrix.orchestrator.ecosystem import wiring as ecosystem
 from automatrix.orchestrator.gateway import Gateway
 from automatrix.orchestrator.jobs import JOB_RESULTS, JobStore
 from automatrix.orchestrator.settings import Settings
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Service:
     errors.install(api)
     api.include_router(openai_api.router)
     api.include_router(native.router)
+    ecosystem.include_routes(api)
     service = base_service("orchestrator", settings, api)
     bus = service.bus
 
@@ -57,7 +60,12 @@ def create_app(settings: Settings | None = None) -> Service:
     deployments = KeyValueStore(DEPLOYMENTS, DeploymentRecord)
     exact = ExactCache(bus.redis, namespace=settings.bus_namespace)
     gateway = Gateway(
-        bus, replies, None, Classifier(), deployments.values, timeout_s=settings.gateway_timeout_s
+        bus,
+        replies,
+        None,
+        Classifier(RouterModel(bus)),
+        deployments.values,
+        timeout_s=settings.gateway_timeout_s,
     )
 
     async def embed_routed(text: str, tenant: str) -> list[float]:
@@ -145,6 +153,14 @@ def create_app(settings: Settings | None = None) -> Service:
     service.before_stop.append(close_stores)
     service.on_stop.append(close_cache)
     service.readiness.add("deployments", deployments_check)
+    ecosystem.install(
+        api,
+        service,
+        deployments=deployments,
+        shedder=shedder,
+        jobs=jobs,
+        timeout_s=settings.gateway_timeout_s,
+    )
 
     app = RequestSpans(BodyLimit(api, max_bytes=settings.gateway_max_body_bytes))
     if settings.gateway_cors_origins:

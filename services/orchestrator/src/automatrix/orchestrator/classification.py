@@ -8,18 +8,28 @@ and on the trace.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from opentelemetry import trace
 
+from automatrix.orchestrator.adapters.router_model import RouterModel
 from automatrix.orchestrator.domain.classify import (
     Classification,
     classify_text,
+    from_model,
     text_for_classification,
 )
-from automatrix.shared.contracts import CapabilityRequirement, ChatMessage, RequestKind
+from automatrix.shared.contracts import (
+    DEFAULT_TENANT,
+    CapabilityRequirement,
+    ChatMessage,
+    RequestKind,
+)
 from automatrix.shared.contracts.registry import DeploymentRecord
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +43,14 @@ class AutoRoute:
 
 
 class Classifier:
-    """Classifies queries; a trained model takes over from the heuristic once one is loaded."""
+    """Classifies queries; a trained model takes over from the heuristic once one is served."""
 
-    def classify(self, text: str) -> Classification:
+    def __init__(self, model: RouterModel | None = None) -> None:
+        self.model = model
+
+    async def classify(self, text: str, tenant: str = DEFAULT_TENANT) -> Classification:
         """Capability, tier and required capabilities of ``text``."""
-        result = classify_text(text)
+        result = await self._by_model(text, tenant) or classify_text(text)
         span = trace.get_current_span()
         span.set_attribute("automatrix.classification.capability", result.capability)
         span.set_attribute("automatrix.classification.tier", result.tier.value)
@@ -46,8 +59,27 @@ class Classifier:
             span.set_attribute("automatrix.classification.model_version", result.model_version)
         return result
 
-    def classify_messages(self, messages: Sequence[ChatMessage]) -> Classification:
-        return self.classify(text_for_classification(messages))
+    async def classify_messages(
+        self, messages: Sequence[ChatMessage], tenant: str = DEFAULT_TENANT
+    ) -> Classification:
+        return await self.classify(text_for_classification(messages), tenant)
+
+    async def _by_model(self, text: str, tenant: str) -> Classification | None:
+        if self.model is None:
+            return None
+        verdict = await self.model(text, tenant)
+        if verdict is None:
+            return None
+        try:
+            return from_model(
+                verdict.probabilities.capabilities,
+                verdict.probabilities.tiers,
+                decided_by=f"model:{verdict.model}",
+                version=str(verdict.version),
+            )
+        except ValueError as exc:  # a model with other labels: keep the heuristic
+            log.warning("%s", exc)
+            return None
 
 
 def auto_route(

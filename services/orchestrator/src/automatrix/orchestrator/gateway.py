@@ -148,12 +148,12 @@ class Gateway:
 
     # -- chat ------------------------------------------------------------------------------
 
-    def plan(self, query: Query) -> tuple[list[CapabilityRequirement], dict[str, Any]]:
+    async def plan(self, query: Query) -> tuple[list[CapabilityRequirement], dict[str, Any]]:
         """The capabilities to ask for and the metadata that explains the choice."""
         if query.model != AUTO:
             return [], {}
         route: AutoRoute = auto_route(
-            self.classifier.classify_messages(query.messages), self.deployments
+            await self.classifier.classify_messages(query.messages, query.tenant), self.deployments
         )
         c = route.classification
         meta: dict[str, Any] = {

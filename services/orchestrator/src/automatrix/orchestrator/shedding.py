@@ -2,13 +2,18 @@
 
 The depth is what waits in JetStream for relaycore (each priority's shared consumer:
 pending plus taken but not yet acknowledged), read every ``interval_s`` rather than per
-request. Each priority has its own share of the bound, so low is shed first and critical last.
+request. Requests admitted since a read are counted on top of it, so a flood between two
+reads cannot overshoot the bound; and a request that finds that estimate at the bound has
+it confirmed by a fresh read first, so traffic that drains as fast as it comes is never
+refused for what the estimate could not see leave. Each priority has its own share of the
+bound, so low is shed first and critical last.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping
 
 import nats.errors
@@ -33,29 +38,50 @@ class LoadShedder:
         bound: int,
         factors: Mapping[Priority, float],
         interval_s: float = 0.25,
+        confirm_after_s: float = 0.02,
     ) -> None:
         self.bus = bus
         self.bound = bound
         self.factors = dict(factors)
         self.interval_s = interval_s
+        self.confirm_after_s = confirm_after_s
         self.depth: dict[Priority, int] = dict.fromkeys(Priority, 0)
+        """Per level, as last read."""
+        self._since_read = 0
+        """Admitted since the last read was issued (the read cannot have seen them)."""
+        self._read_at = 0.0
+        self._reading: asyncio.Task[None] | None = None
         self._task: asyncio.Task[None] | None = None
 
     def total(self) -> int:
-        return sum(self.depth.values())
+        return sum(self.depth.values()) + self._since_read
 
-    def admit(self, level: Priority) -> float | None:
+    async def admit(self, level: Priority) -> float | None:
         """None to admit; else the seconds a client should wait before retrying."""
         limit = self.bound * self.factors.get(level, 1.0)
+        if self.total() >= limit and time.monotonic() - self._read_at >= self.confirm_after_s:
+            await self.read()
         total = self.total()
         if total < limit:
+            self._since_read += 1
             return None
         metrics.SHED.labels(level.value).inc()
         return min(30.0, 1.0 + (total - limit) / max(1.0, self.bound / 10))
 
+    async def read(self) -> None:
+        """Read the depth now, or wait for the read under way; a failed read keeps the last."""
+        if self._reading is None or self._reading.done():
+            self._reading = asyncio.create_task(self.refresh(), name="queue-depth-read")
+        try:
+            await asyncio.shield(self._reading)
+        except Exception:
+            log.exception("could not read the queue depth")
+
     async def refresh(self) -> None:
         """Read the depth of every level from JetStream."""
         stream = REQUESTS.stream or ""
+        issued, self._read_at = self._since_read, time.monotonic()
+        depth = dict(self.depth)
         for level in Priority:
             try:
                 info = await self.bus.js.consumer_info(
@@ -63,8 +89,10 @@ class LoadShedder:
                 )
             except (nats.js.errors.NotFoundError, nats.errors.Error, TimeoutError):
                 continue  # relaycore not started yet: nothing is queued for it either
-            self.depth[level] = int(info.num_pending or 0) + int(info.num_ack_pending or 0)
-            metrics.QUEUE_DEPTH.labels(level.value).set(self.depth[level])
+            depth[level] = int(info.num_pending or 0) + int(info.num_ack_pending or 0)
+            metrics.QUEUE_DEPTH.labels(level.value).set(depth[level])
+        self.depth = depth
+        self._since_read -= issued
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="queue-depth")
@@ -75,8 +103,5 @@ class LoadShedder:
 
     async def _run(self) -> None:
         while True:
-            try:
-                await self.refresh()
-            except Exception:
-                log.exception("could not read the queue depth")
+            await self.read()
             await asyncio.sleep(self.interval_s)

@@ -21,6 +21,7 @@ from automatrix.relaycore.domain.strategies import Strategy
 from automatrix.relaycore.maintenance import Upkeep
 from automatrix.relaycore.router import Router
 from automatrix.relaycore.routing import Routing
+from automatrix.relaycore.rpc import RelayMethods, rpc_server
 from automatrix.relaycore.scheduler import Scheduler
 from automatrix.relaycore.settings import Settings
 from automatrix.relaycore.views import routes
@@ -122,6 +123,9 @@ def create_app(settings: Settings | None = None) -> Service:
         on_probe=probed,
     )
     control = ControlHandler(registry, switch, upkeep.publish_recommendations)
+    rpc = rpc_server(
+        bus, RelayMethods(registry, routing, scheduler, upkeep, service.readiness, instance)
+    )
 
     for level in Priority:
         consumer = bus.subscribe(
@@ -179,8 +183,10 @@ def create_app(settings: Settings | None = None) -> Service:
         await bus.nc.subscribe(RESULTS.filter(), cb=router.observe)
         tasks.append(asyncio.create_task(upkeep.run(), name="relay-upkeep"))
         scheduler.wake()
+        await rpc.start()
 
     async def hand_back() -> None:
+        await rpc.stop()
         await scheduler.stop()
 
     async def close() -> None:

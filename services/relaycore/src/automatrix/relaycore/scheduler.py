@@ -8,7 +8,8 @@ request is a ``Ticket`` whose handler awaits its placement. Decisions are made i
 one synchronous pass (priority order with the anti-starvation rule, FIFO by stream sequence
 within a level), and each decision is then confirmed against the shared Redis ledger; a
 decision the ledger refuses (another replica took the last slot) puts the ticket back in its
-place.
+place. While the ledger cannot be reached (Redis down) the tickets wait too, and try again
+every ``LEDGER_RETRY_S``: their messages stay in hand rather than spend their deliveries.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+from redis.exceptions import RedisError
 
 from automatrix.relaycore.adapters.ledger import Acquired, AlreadyPlaced, Ledger, SlotClaim
 from automatrix.relaycore.domain.priority import PriorityPolicy
@@ -36,6 +39,8 @@ log = logging.getLogger(__name__)
 
 IDLE_RECHECK_S = 1.0
 """With requests waiting, look again this often: slots of other replicas' leases expire."""
+LEDGER_RETRY_S = 0.5
+"""While the ledger is unreachable, confirm a waiting ticket's claim again this often."""
 
 
 class Expired(Exception):  # noqa: N818 - an outcome, not a bug
@@ -119,6 +124,7 @@ class Scheduler:
         self._confirmed = asyncio.Event()
         """Set while no pass waits for the ledger."""
         self._confirmed.set()
+        self._ledger_down = False
 
     def waiting(self) -> int:
         return sum(len(q) for q in self.queues.values())
@@ -300,6 +306,17 @@ class Scheduler:
                     for ticket, record in claims
                 ]
             )
+        except (RedisError, OSError, TimeoutError) as exc:
+            # Not the requests' fault: without this they would be redelivered until dead-
+            # lettered by an outage. A slot taken for a lost reply is found again by the retry.
+            self._ledger_unreachable(exc)
+            retry_at = self.clock() + LEDGER_RETRY_S
+            for ticket, record in claims:
+                self._unclaim(record)
+                ticket.placing = False
+                ticket.not_before = max(ticket.not_before, retry_at)
+            self.wake()
+            return
         except BaseException as exc:
             # Cancelled (the task running this pass is), the slots may have been taken: the
             # requests go back to JetStream, and a redelivery finds its attempt recorded.
@@ -311,6 +328,9 @@ class Scheduler:
             if error is not exc:
                 raise
             return
+        if self._ledger_down:
+            self._ledger_down = False
+            log.warning("the ledger is reachable again: placing the requests that waited")
         for (ticket, record), result in zip(claims, results, strict=True):
             if isinstance(result, Acquired):
                 if not ticket.future.done():
@@ -333,6 +353,11 @@ class Scheduler:
         if ticket.taken:
             # Its room goes to the next request now, not once the dispatch is acknowledged.
             self.dispatching[ticket.level].add(ticket)
+
+    def _ledger_unreachable(self, exc: BaseException) -> None:
+        if not self._ledger_down:
+            self._ledger_down = True
+            log.warning("the ledger is unreachable (%r): requests wait for it", exc)
 
     def _unclaim(self, record: DeploymentRecord) -> None:
         self.routing.freed(record.name)

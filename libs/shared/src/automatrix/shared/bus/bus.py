@@ -165,8 +165,19 @@ class Bus:
             await _cancel([self._replaying])
             self._replaying = None
         if self._started:
-            await self.broker.stop()
             self._started = False
+            await self._disconnect()
+
+    async def _disconnect(self) -> None:
+        try:
+            await self.broker.stop()
+        except (nats.errors.ConnectionReconnectingError, nats.errors.ConnectionClosedError):
+            # NATS is unreachable and nats-py will not drain without it: close at once rather
+            # than wait for a server that may not come back, and forget the connection so a
+            # later start opens a new one.
+            await self.nc.close()
+            self.broker._connection = None
+            self.broker.config.disconnect()
 
     async def __aenter__(self) -> Bus:
         await self.start()

@@ -59,6 +59,7 @@ def _captures(*subjects: Subject) -> tuple[str, ...]:
 def streams() -> tuple[StreamSpec, ...]:
     """The platform's streams, with the retention the design gives each."""
     from automatrix.shared.contracts import (
+        ANOMALIES,
         CONTROL,
         DISPATCH,
         DLQ,
@@ -124,6 +125,13 @@ def streams() -> tuple[StreamSpec, ...]:
             _captures(DLQ),
             RetentionPolicy.LIMITS,
             "Dead letters with their reason, for operators.",
+            max_age_s=30 * DAY,
+        ),
+        StreamSpec(
+            "AI_ANOMALIES",
+            _captures(ANOMALIES),
+            RetentionPolicy.LIMITS,
+            "Anomaly episodes neuroweaver detects per deployment, detected and resolved.",
             max_age_s=30 * DAY,
         ),
     )

@@ -7,12 +7,13 @@ across hops that do not export, and the hot path pays for no span at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
 from opentelemetry.trace import Span, SpanKind, Tracer, TracerProvider
+from opentelemetry.util.types import AttributeValue
 
 TRACER_NAME = "automatrix.bus"
 TRACEPARENT = "traceparent"
@@ -47,6 +48,17 @@ def serving(
 
 
 @contextmanager
+def calling(name: str, attributes: Mapping[str, AttributeValue]) -> Iterator[Span | None]:
+    """Around a call to another system (a model provider): a CLIENT span under the current one."""
+    tracer = _tracer
+    if tracer is None:
+        yield None
+        return
+    with tracer.start_as_current_span(name, kind=SpanKind.CLIENT, attributes=attributes) as span:
+        yield span
+
+
+@contextmanager
 def producing(subject: str, message_id: str, headers: dict[str, str], path: str) -> Iterator[None]:
     """Around a publish: a PRODUCER span whose context is written into ``headers``."""
     tracer = _tracer
@@ -60,6 +72,7 @@ def producing(subject: str, message_id: str, headers: dict[str, str], path: str)
         attributes={
             "messaging.system": "nats",
             "messaging.operation.type": "send",
+            "messaging.operation.name": "publish",
             "messaging.destination.name": subject,
             "messaging.message.id": message_id,
             "automatrix.bus.path": path,
@@ -92,6 +105,7 @@ def consuming(
         attributes={
             "messaging.system": "nats",
             "messaging.operation.type": "process",
+            "messaging.operation.name": "process",
             "messaging.destination.name": subject,
             "messaging.message.id": message_id,
             "messaging.consumer.group.name": consumer,

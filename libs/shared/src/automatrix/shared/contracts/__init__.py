@@ -8,6 +8,15 @@ from automatrix.shared.contracts.base import (
     Event,
     SubjectToken,
 )
+from automatrix.shared.contracts.classify import (
+    CAPABILITY_LABELS,
+    CLASSIFY,
+    ROUTER_MODEL,
+    TIER_LABELS,
+    Classification,
+    ClassifyReply,
+    ClassifyRequested,
+)
 from automatrix.shared.contracts.control import CONTROL, ControlEvent, ControlKind
 from automatrix.shared.contracts.dlq import (
     DLQ,
@@ -40,6 +49,14 @@ from automatrix.shared.contracts.inference import (
     Usage,
     parse_result,
 )
+from automatrix.shared.contracts.insights import (
+    ANOMALIES,
+    AnomalyDetected,
+    AnomalyEventKind,
+    AnomalyKind,
+    AnomalyResolved,
+    AnomalySeverity,
+)
 from automatrix.shared.contracts.models import (
     MODELS,
     ArtifactFormat,
@@ -57,6 +74,7 @@ from automatrix.shared.contracts.registry import (
     DeploymentState,
     Tier,
 )
+from automatrix.shared.contracts.rpc import RPC, RpcError, RpcErrorCode, RpcReply, RpcRequest
 from automatrix.shared.contracts.subject import Subject, SubjectError
 from automatrix.shared.contracts.telemetry import (
     TELEMETRY,
@@ -74,6 +92,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     InferenceFailed,
     StreamChunk,
     EmbedRequested,
+    ClassifyRequested,
+    RpcRequest,
     TelemetryEvent,
     ModelPublished,
     ModelPromoted,
@@ -81,6 +101,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     TrainingProgress,
     ControlEvent,
     DeadLetter,
+    AnomalyDetected,
+    AnomalyResolved,
 )
 ALL_SUBJECTS: tuple[Subject, ...] = (
     REQUESTS,
@@ -88,16 +110,22 @@ ALL_SUBJECTS: tuple[Subject, ...] = (
     RESULTS,
     STREAM,
     EMBED,
+    CLASSIFY,
+    RPC,
     TELEMETRY,
     MODELS,
     TRAINING,
     CONTROL,
     DLQ,
+    ANOMALIES,
 )
 
 __all__ = [
     "ALL_EVENTS",
     "ALL_SUBJECTS",
+    "ANOMALIES",
+    "CAPABILITY_LABELS",
+    "CLASSIFY",
     "CONTROL",
     "DEFAULT_TENANT",
     "DEPLOYMENTS",
@@ -107,15 +135,26 @@ __all__ = [
     "MODELS",
     "REQUESTS",
     "RESULTS",
+    "ROUTER_MODEL",
+    "RPC",
     "STREAM",
     "SUBJECT_TOKEN_PATTERN",
     "TELEMETRY",
+    "TIER_LABELS",
     "TRAINING",
+    "AnomalyDetected",
+    "AnomalyEventKind",
+    "AnomalyKind",
+    "AnomalyResolved",
+    "AnomalySeverity",
     "ArtifactFormat",
     "ArtifactRef",
     "Bucket",
     "CapabilityRequirement",
     "ChatMessage",
+    "Classification",
+    "ClassifyReply",
+    "ClassifyRequested",
     "Contract",
     "ControlEvent",
     "ControlKind",
@@ -147,6 +186,10 @@ __all__ = [
     "Priority",
     "RequestKind",
     "Role",
+    "RpcError",
+    "RpcErrorCode",
+    "RpcReply",
+    "RpcRequest",
     "StreamChunk",
     "Subject",
     "SubjectError",

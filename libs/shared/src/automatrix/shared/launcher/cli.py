@@ -1,4 +1,4 @@
-"""The ``automatrix`` command: ``up`` runs the platform, ``status`` asks how it is, ``keys``."""
+"""The ``automatrix`` command: ``up``, ``status``, ``keys`` and ``train``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from automatrix.shared.launcher.keys_cli import add_keys_parser, run_keys
 from automatrix.shared.launcher.output import LinePrinter
 from automatrix.shared.launcher.readiness import all_ready, format_table, probe_all, report
 from automatrix.shared.launcher.runfile import RunRecord, default_record, process_alive, read_record
+from automatrix.shared.launcher.train_cli import add_train_parser, run_train
 from automatrix.shared.launcher.up import Launcher
 
 ENVIRONMENT_HELP = """\
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
     add_keys_parser(commands)
+    add_train_parser(commands)
     return parser
 
 
@@ -150,7 +152,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     """Entry point of the ``automatrix`` console script."""
     args = build_parser().parse_args(argv)
     environment = dict(os.environ if env is None else env)
-    commands = {"up": run_up, "status": run_status, "keys": run_keys}
+    commands = {"up": run_up, "status": run_status, "keys": run_keys, "train": run_train}
     try:
         return commands[args.command](args, environment)
     except LauncherError as exc:

@@ -21,6 +21,11 @@ import litellm
 from litellm import exceptions
 
 litellm.suppress_debug_info = True
+# litellm logs every call at INFO ("LiteLLM completion() model= ..."), which the service's INFO
+# root logger wrote out, through the launcher too: two lines per request on the hot path.
+if "LITELLM_LOG" not in os.environ:
+    for _name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy"):
+        logging.getLogger(_name).setLevel(logging.WARNING)
 # OpenAI embeddings turn ``max_retries=0`` into this default (``max_retries or DEFAULT``), so the
 # SDK would retry twice behind relaycore's back (Azure reads it only when unset; we always set it).
 litellm.DEFAULT_MAX_RETRIES = 0  # type: ignore[attr-defined]

@@ -140,6 +140,14 @@ class EmbeddedTriton:
     def running(self) -> bool:
         return self._triton is not None and self._triton.is_alive()
 
+    @property
+    def server_alive(self) -> bool:
+        """Whether the server process runs: PyTriton disconnects as soon as it exits.
+
+        Unlike ``running`` it stays true while a model is being bound or unloaded.
+        """
+        return self._triton is not None and self._triton.is_connected()
+
     def start(self, models: Sequence[LocalModelSpec] = ()) -> None:
         """Start the server and load ``models``; returns once all are ready."""
         if self._owner is not None:
@@ -160,6 +168,16 @@ class EmbeddedTriton:
         if self._owner is None:
             raise RuntimeError("start the embedded Triton before binding models to it")
         self._call(lambda: self._bind(spec))
+
+    def restart(self) -> None:
+        """Start the server again, on the same ports, with every model it served.
+
+        For a server that died (killed, crashed): PyTriton has already cleaned up after it,
+        so this only runs a fresh one; its models load again as they did at ``start``.
+        """
+        if self._owner is None:
+            raise RuntimeError("start the embedded Triton before restarting it")
+        self._call(self._restart)
 
     def stop(self) -> None:
         """Unload every model, then stop the server and its handler threads; idempotent."""
@@ -228,6 +246,11 @@ class EmbeddedTriton:
             self.grpc_url,
             self.models,
         )
+
+    def _restart(self) -> None:
+        specs = list(self._models)
+        self._stop()
+        self._run(specs)
 
     def _bind(self, spec: LocalModelSpec) -> None:
         if self._triton is None:

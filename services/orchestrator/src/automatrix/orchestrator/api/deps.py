@@ -42,7 +42,12 @@ def context(request: Request) -> Context:
     return ctx
 
 
-ContextDep = Annotated[Context, Depends(context)]
+async def _context(request: Request) -> Context:
+    # FastAPI runs a plain ``def`` dependency on a worker thread; this one never blocks.
+    return context(request)
+
+
+ContextDep = Annotated[Context, Depends(_context)]
 
 
 def principal(request: Request, ctx: ContextDep) -> Principal:
@@ -58,7 +63,12 @@ def principal(request: Request, ctx: ContextDep) -> Principal:
         ) from None
 
 
-PrincipalDep = Annotated[Principal, Depends(principal)]
+async def _principal(request: Request, ctx: ContextDep) -> Principal:
+    # Inline, not on a worker thread: a key lookup or a JWT check costs microseconds.
+    return principal(request, ctx)
+
+
+PrincipalDep = Annotated[Principal, Depends(_principal)]
 
 
 def _limit_key(who: Principal) -> str:
@@ -92,9 +102,9 @@ def settle(ctx: Context, who: Principal, *, estimated: int, actual: int) -> None
         )
 
 
-def shed(ctx: Context, level: Priority) -> None:
+async def shed(ctx: Context, level: Priority) -> None:
     """503 with Retry-After when the queue is past this priority's share of the bound."""
-    wait_s = ctx.shedder.admit(level)
+    wait_s = await ctx.shedder.admit(level)
     if wait_s is not None:
         raise ApiError(
             503,

@@ -75,9 +75,9 @@ class ClassifyOut(BaseModel):
 
 
 @router.post("/classify", response_model=ClassifyOut, responses=ERRORS)
-async def classify(body: Conversation, ctx: ContextDep, _: PrincipalDep) -> ClassifyOut:
+async def classify(body: Conversation, ctx: ContextDep, principal: PrincipalDep) -> ClassifyOut:
     """Primary capability, complexity tier and required capabilities of a query."""
-    result = ctx.gateway.classifier.classify_messages(_chat(body))
+    result = await ctx.gateway.classifier.classify_messages(_chat(body), principal.tenant)
     return ClassifyOut(
         capability=result.capability,
         tier=result.tier.value,
@@ -177,8 +177,8 @@ async def submit(body: QueryIn, request: Request, ctx: ContextDep, who: Principa
         job = job.model_copy(update={"finished_at": job.created_at})
         await ctx.jobs.put(job)
         return JSONResponse(JobOut.of(job).model_dump(), status_code=202, headers=location)
-    shed(ctx, query.priority)
-    capabilities, meta = gateway.plan(query)
+    await shed(ctx, query.priority)
+    capabilities, meta = await gateway.plan(query)
     job = JobRecord(
         job_id=query.request_id,
         tenant=who.tenant,

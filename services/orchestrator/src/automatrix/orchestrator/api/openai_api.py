@@ -132,8 +132,8 @@ async def chat_completions(
             return _sse(_replay(query, answer, body), headers)
         return JSONResponse(_completion(query, answer).model_dump(), headers=headers)
     headers[CACHE_HEADER] = "miss"
-    shed(ctx, query.priority)
-    capabilities, meta = gateway.plan(query)
+    await shed(ctx, query.priority)
+    capabilities, meta = await gateway.plan(query)
     if query.stream:
         stream = await gateway.open_stream(query, capabilities)
         relay = _relay(ctx, query, stream, found, meta, body, started, who=who, estimate=estimate)
@@ -308,7 +308,7 @@ async def embeddings(
     estimate = estimate_tokens(texts, 1)
     await admit(ctx, who, tokens=estimate)
     priority = priority_of(request, body.priority)
-    shed(ctx, priority)
+    await shed(ctx, priority)
     try:
         result = await gateway.embed(texts, model=body.model, tenant=who.tenant, priority=priority)
     except ValidationError as exc:

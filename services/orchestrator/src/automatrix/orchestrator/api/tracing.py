@@ -7,6 +7,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from automatrix.shared.bus.tracing import serving
 
 TRACED_PREFIXES = ("/v1/", "/api/")
+FASTAPI_TELEMETRY = "fastapi.telemetry"
 
 
 class RequestSpans:
@@ -16,6 +17,10 @@ class RequestSpans:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            # FastAPI's native telemetry would open a second SERVER span beside this one
+            # (and trace every health probe): the key tells it the request is observed.
+            scope[FASTAPI_TELEMETRY] = None
         path: str = scope.get("path", "")
         if scope["type"] != "http" or not path.startswith(TRACED_PREFIXES):
             await self.app(scope, receive, send)

@@ -281,6 +281,48 @@ def classify_text(text: str) -> Classification:
     )
 
 
+MODEL_SECONDARY_MIN_PROBABILITY = 0.2
+"""A capability the model gives at least this probability (and half the primary's) is also
+required, with the secondary discount."""
+
+
+def from_model(
+    capabilities: Mapping[str, float], tiers: Mapping[str, float], *, decided_by: str, version: str
+) -> Classification:
+    """The classification the router model's probabilities give: argmax capability and tier."""
+    unknown = set(capabilities) - set(CAPABILITIES)
+    if unknown or not capabilities or not tiers:
+        raise ValueError(f"router model labels {sorted(capabilities)} are not {CAPABILITIES}")
+    ranked = sorted(capabilities, key=lambda name: (-capabilities[name], _TIE_ORDER.index(name)))
+    primary = ranked[0]
+    tier = Tier(max(tiers, key=lambda name: tiers[name]))
+    minimum = MIN_PROFICIENCY[tier]
+    secondary = [
+        name
+        for name in ranked[1:]
+        if name != "chat"
+        and capabilities[name] >= MODEL_SECONDARY_MIN_PROBABILITY
+        and capabilities[name] >= capabilities[primary] / 2
+    ][:MAX_SECONDARY]
+    return Classification(
+        capability=primary,
+        tier=tier,
+        required_capabilities=(
+            CapabilityRequirement(name=primary, min_proficiency=minimum),
+            *(
+                CapabilityRequirement(
+                    name=name, min_proficiency=round(minimum - SECONDARY_DISCOUNT, 4)
+                )
+                for name in secondary
+            ),
+        ),
+        confidence=round(capabilities[primary], 4),
+        decided_by=decided_by,
+        model_version=version,
+        scores={name: round(p, 4) for name, p in capabilities.items()},
+    )
+
+
 def text_for_classification(messages: Sequence[ChatMessage]) -> str:
     """The last user message, then the head of the system prompt; at most ``MAX_CLASSIFY_CHARS``."""
     # The user's words come first so cues anchored at the start (greetings) see them.
