@@ -71,6 +71,20 @@ async def test_errors_come_back_with_their_kind_and_fields(bus: Bus, server: Rpc
     assert conflict.value.code is RpcErrorCode.CONFLICT
 
 
+async def test_a_started_server_answers_callers_on_other_connections(bus: Bus) -> None:
+    async def echo(params: Add) -> int:
+        return params.a
+
+    async with Bus(bus.settings, name="tests-rpc-caller") as caller:
+        client = RpcClient(caller)
+        for n in range(20):  # a fresh server each time, called the moment start returns
+            server = RpcServer(bus, f"echo{n}")
+            server.method("echo", echo, Add)
+            await server.start()
+            assert await client.call(f"echo{n}", "echo", {"a": n, "b": 0}) == n
+            await server.stop()
+
+
 async def test_no_replica_means_unavailable(bus: Bus) -> None:
     with pytest.raises(RpcFailure) as failure:
         await RpcClient(bus, timeout_s=1).call("nobody", "status")

@@ -289,7 +289,8 @@ async def test_clean_run_then_spike_then_burst(stage: Any, traffic: Any) -> None
         assert status is not None
         assert status.baseline_samples >= 20, status  # armed: the silence meant something
         assert status.baseline_latency_ms is not None
-    assert await st.call("anomalies") == {"anomalies": [], "active": 0}
+    # No inference service here, so no trained detector is served: only the statistical watch.
+    assert await st.call("anomalies") == {"anomalies": [], "active": 0, "model": None}
 
     # (b) One deployment gets five times slower.
     fast.slow_factor = 5.0

@@ -83,6 +83,9 @@ class RpcServer:
         self._subscription = await self.bus.nc.subscribe(
             RPC.filter(service=self.service), queue=f"rpc-{self.service}", cb=self._on_message
         )
+        # The server has the subscription once start returns: a caller on another connection
+        # gets an answer, not "no responders".
+        await self.bus.sync()
 
     async def stop(self) -> None:
         if self._subscription is not None:

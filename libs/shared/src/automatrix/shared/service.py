@@ -53,6 +53,10 @@ class Service:
         await connect_with_retry(self.bus)
         for hook in self.on_start:
             await hook()
+        if self.bus.connected():
+            # Core subscriptions (RPC methods, live feeds) are in place on the server once
+            # start returns: a caller on another connection must not get "no responders".
+            await self.bus.sync()
 
     async def stop(self) -> None:
         for hook in reversed(self.before_stop):

@@ -12,8 +12,10 @@ from automatrix.inference.deployments import Backend, Deployment, load_deploymen
 from automatrix.inference.direct_classify import DirectClassifier
 from automatrix.inference.direct_embed import DirectEmbedder, DirectModel, Encode
 from automatrix.inference.hotswap import ModelSwapper
+from automatrix.inference.models.onnx_model import DEFAULT_MAX_BATCH_SIZE
 from automatrix.inference.providers import Provider
 from automatrix.inference.registration import Registrar
+from automatrix.inference.scoring import scoring_server
 from automatrix.inference.serving import DispatchServer
 from automatrix.inference.settings import Settings
 from automatrix.inference.triton.client import TritonClient
@@ -100,6 +102,9 @@ def create_app(settings: Settings | None = None) -> Service:
         swapper = ModelSwapper(js=lambda: service.bus.js, triton=embedded, client=triton)
         swapper.subscribe(service.bus, durable=f"inference-models-{_token(instance)}")
         classifier = DirectClassifier(service.bus, swapper, (ROUTER_MODEL,))
+        scoring = scoring_server(service.bus, swapper, batch_rows=DEFAULT_MAX_BATCH_SIZE)
+        service.on_start.append(scoring.start)
+        service.before_stop.append(scoring.stop)
     served = {d.name: (d, provider_for(d, triton)) for d in deployments}
     DispatchServer(service.bus, served, instance=instance).subscribe()
     registrar = Registrar(

@@ -13,6 +13,7 @@ from automatrix.neuroweaver.cycles import LearningCycles
 from automatrix.neuroweaver.datasets import Datasets
 from automatrix.neuroweaver.embedding import Embedder
 from automatrix.neuroweaver.ingest import TelemetryIngest
+from automatrix.neuroweaver.insight_training import AnomalyTrainer, ForecastTrainer
 from automatrix.neuroweaver.insights import InsightsSettings, install_insights
 from automatrix.neuroweaver.insights.predictor import MODEL_NAME
 from automatrix.neuroweaver.insights.schemas import InsightsParams
@@ -102,6 +103,15 @@ def create_app(settings: Settings | None = None) -> Service:
         predictor = PredictorTrainer(parts.datasets, parts.registry, insights)
         parts.runs.jobs[MODEL_NAME] = predictor.run
         parts.runs.on_promoted[MODEL_NAME] = predictor.promoted
+        for trainer in (
+            AnomalyTrainer(
+                parts.datasets, parts.registry, parts.store, insights.settings.request_source
+            ),
+            ForecastTrainer(
+                parts.datasets, parts.registry, insights.volume, insights.settings.history_buckets
+            ),
+        ):
+            parts.runs.jobs[trainer.model] = trainer.run
 
         async def cycle_insights() -> list[dict[str, Any]]:
             seen = await insights.insights(InsightsParams())

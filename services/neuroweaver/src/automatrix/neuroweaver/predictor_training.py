@@ -83,7 +83,7 @@ class PredictorTrainer:
         """Serve ``predict`` with the promoted version, when this replica trained it."""
         trained = self._trained.get(version.version)
         if trained is not None:
-            self.insights.use_predictor(trained)
+            self.insights.use_predictor(trained, version.version)
 
     async def judge(self, candidate: ModelVersion, incumbent: ModelVersion) -> tuple[float, float]:
         dataset_id, _, rest = (candidate.eval_set or "").partition(":")

@@ -20,6 +20,7 @@ from automatrix.neuroweaver.progress import Progress
 from automatrix.neuroweaver.registry import ModelVersion, PromotionRejectedError, Registry
 from automatrix.shared.bus import Bus
 from automatrix.shared.contracts import ModelAlias, SubjectToken, TrainingEventKind
+from automatrix.shared.contracts.scoring import TrainableModel
 from automatrix.shared.docstore import DocumentStore, Query
 from automatrix.shared.tasks import cancel_and_wait
 
@@ -35,7 +36,7 @@ class TrainParams(BaseModel):
 
     model_config = {"extra": "forbid"}
 
-    model: Literal["query-router", "performance-predictor"] = "query-router"
+    model: TrainableModel = "query-router"
     run_id: SubjectToken | None = Field(
         default=None, description="Choose the id (e.g. to subscribe to progress first)."
     )

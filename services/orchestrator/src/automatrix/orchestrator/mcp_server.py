@@ -33,6 +33,7 @@ from automatrix.orchestrator.ecosystem.deps import Ecosystem
 from automatrix.orchestrator.ecosystem.hive import metrics_summary
 from automatrix.orchestrator.ecosystem.loopback import credentials
 from automatrix.orchestrator.ecosystem.schemas import DeploymentIn
+from automatrix.shared.contracts.scoring import TrainableModel
 from automatrix.shared.rpc import RpcFailure
 from automatrix.shared.tasks import cancel_and_wait
 
@@ -163,7 +164,7 @@ def build(eco: Ecosystem) -> MCPServer:
 
     @server.tool(description="Start a training run of a platform model (admin).")
     async def start_training(
-        model: Literal["query-router", "performance-predictor"] = "query-router",
+        model: TrainableModel = "query-router",
         trials: int | None = None,
         timeout_s: float | None = None,
         seed: int | None = None,

@@ -115,6 +115,21 @@ class Bus:
     def connected(self) -> bool:
         return self._started and self.nc.is_connected
 
+    async def sync(self, timeout_s: float = 5.0) -> None:
+        """Return once the server has processed all this connection sent (subscriptions too).
+
+        A message to ourselves, queued behind everything before it. Not ``nc.flush()``:
+        nats.py 2.16 writes that PING ahead of commands still waiting in its pending buffer,
+        so the PONG can come back before the server has seen a SUB sent just before.
+        """
+        inbox = self.nc.new_inbox()
+        echo = await self.nc.subscribe(inbox)
+        try:
+            await self.nc.publish(inbox)
+            await echo.next_msg(timeout=timeout_s)
+        finally:
+            await echo.unsubscribe()
+
     async def start(self) -> None:
         """Connect, provision streams and consumers, start consuming and replaying."""
         await self.broker.connect()

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, TextIO
 
+from automatrix.shared.contracts.scoring import TRAINABLE_MODELS
 from automatrix.shared.launcher.config import LauncherError
 from automatrix.shared.launcher.keys_cli import (
     UNREACHABLE_EXIT,
@@ -33,7 +34,7 @@ def add_train_parser(commands: Any) -> None:
         "model",
         nargs="?",
         default="query-router",
-        choices=["query-router", "performance-predictor"],
+        choices=TRAINABLE_MODELS,
         help="model to train (default query-router)",
     )
     train.add_argument("--trials", type=int, default=0, help="Optuna trials (0: defaults)")

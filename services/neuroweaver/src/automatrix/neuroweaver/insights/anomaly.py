@@ -34,6 +34,7 @@ from automatrix.neuroweaver.insights.anomaly_types import (
     Reading,
     Transition,
 )
+from automatrix.neuroweaver.insights.window_features import MAD_TO_SIGMA, window_features
 from automatrix.shared.contracts import AnomalyKind, AnomalySeverity
 
 __all__ = [
@@ -44,8 +45,6 @@ __all__ = [
     "Reading",
     "Transition",
 ]
-
-MAD_TO_SIGMA = 1.4826
 
 
 @dataclass
@@ -174,6 +173,26 @@ class AnomalyDetector:
             baseline_samples=len(state.outcomes),
             open=tuple(state.episodes),
             last_seen=state.clock,
+        )
+
+    def features(self, deployment: str, now: float | None = None) -> list[float] | None:
+        """The anomaly model's features of the deployment's window now (``window_features``)."""
+        state = self._deployments.get(deployment)
+        if state is None:
+            return None
+        since = (state.clock if now is None else now) - self.config.window_s
+        window = [a for a in state.window if a.at > since]
+        median, mad = state.latency_baseline() if state.latencies else (None, 0.0)
+        if len(state.latencies) < self.config.min_baseline_samples:
+            median = None  # too few to judge latency by, as the statistical reading says
+        return window_features(
+            [a.latency_ms for a in window if a.latency_ms is not None],
+            len(window),
+            sum(a.failed for a in window),
+            baseline_median=median,
+            baseline_mad=mad,
+            baseline_error_rate=self._baseline_error_rate(state),
+            config=self.config,
         )
 
     def deployments(self) -> list[str]:

@@ -137,8 +137,18 @@ METHODS: dict[str, Method] = {
 }
 
 
-def forecast(values: Sequence[float], *, horizon: int, season: int | None = None) -> Forecast:
-    """Pick the candidate with the lowest MAE on the held-out tail, refit it, forecast."""
+def forecast(
+    values: Sequence[float],
+    *,
+    horizon: int,
+    season: int | None = None,
+    extra: Mapping[str, Method] | None = None,
+) -> Forecast:
+    """Pick the candidate with the lowest MAE on the held-out tail, refit it, forecast.
+
+    ``extra`` adds candidates after the built-in ones (a served model, say): judged the same
+    way, and losing ties to them.
+    """
     if horizon < 1:
         raise ValueError("horizon must be at least 1")
     if season is not None and season < 2:
@@ -152,18 +162,19 @@ def forecast(values: Sequence[float], *, horizon: int, season: int | None = None
         return Forecast("naive", horizon, values, None, None, len(series))
     train, test = series[:-holdout], series[-holdout:]
     scores: dict[str, float] = {}
-    for name, method in METHODS.items():
+    methods = {**METHODS, **(extra or {})}
+    for name, method in methods.items():
         try:
             predicted = np.clip(method(train, holdout, season), 0, None)
         except ValueError:
             continue  # not enough history for this one
         scores[name] = float(np.mean(np.abs(predicted - test)))
     # Ties go to the simpler method: METHODS is ordered simplest first.
-    best = min(scores, key=lambda name: (scores[name], list(METHODS).index(name)))
+    best = min(scores, key=lambda name: (scores[name], list(methods).index(name)))
     return Forecast(
         method=best,
         horizon=horizon,
-        values=_clipped(METHODS[best](series, horizon, season)),
+        values=_clipped(methods[best](series, horizon, season)),
         mae=scores[best],
         naive_mae=scores["naive"],
         history=len(series),

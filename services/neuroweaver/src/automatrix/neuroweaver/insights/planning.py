@@ -14,6 +14,7 @@ from typing import Any
 
 from automatrix.neuroweaver.insights.capacity import advise
 from automatrix.neuroweaver.insights.forecast import Forecast, forecast
+from automatrix.neuroweaver.insights.served import ServedModels, candidate_name
 from automatrix.neuroweaver.insights.settings import InsightsSettings
 from automatrix.neuroweaver.insights.volume import VolumeStore
 from automatrix.shared.contracts import DeploymentRecord, RpcErrorCode
@@ -33,11 +34,13 @@ class CapacityPlanner:
         volume: VolumeStore,
         registry: KeyValueStore[DeploymentRecord],
         settings: InsightsSettings,
+        served: ServedModels | None = None,
     ) -> None:
         self.volume = volume
         self.registry = registry
         self.settings = settings
-        self._forecasts: dict[tuple[str, int, int], Forecast] = {}
+        self.served = served
+        self._forecasts: dict[tuple[str, int, int, int], Forecast] = {}
 
     async def forecasts(self, only: str | None, horizon: int) -> list[dict[str, Any]]:
         """One view per deployment with traffic in the history (or just ``only``)."""
@@ -47,17 +50,24 @@ class CapacityPlanner:
             raise RpcFailure(RpcErrorCode.NOT_FOUND, f"no deployment {only!r} has been seen")
         names = [only] if only else sorted(known)
         last = self.volume.bucket(time.time()) - 1  # the last complete bucket
+        model = await self.served.forecaster() if self.served is not None else None
+        extra = {candidate_name(model[0]): model[1]} if model is not None else {}
+        version = model[0] if model is not None else 0
         views = []
         for name in names:
             series = await self.volume.series(name, last=last, buckets=settings.history_buckets)
-            counts = _from_first_traffic(series.requests)
+            counts = from_first_traffic(series.requests)
             if not counts and only is None:
                 continue  # no traffic within the history: gone, or not yet serving
-            key = (name, horizon, last)
+            key = (name, horizon, last, version)
             result = self._forecasts.get(key)
             if result is None:
                 result = await asyncio.to_thread(
-                    forecast, counts, horizon=horizon, season=settings.season_buckets()
+                    forecast,
+                    counts,
+                    horizon=horizon,
+                    season=settings.season_buckets(),
+                    extra=extra,
                 )
                 self._forecasts = {k: v for k, v in self._forecasts.items() if k[2] == last}
                 self._forecasts[key] = result
@@ -114,7 +124,7 @@ def _live_instances(record: DeploymentRecord) -> int:
     return sum(1 for at in record.instances.values() if (now - at).total_seconds() <= window)
 
 
-def _from_first_traffic(counts: list[float]) -> list[float]:
+def from_first_traffic(counts: list[float]) -> list[float]:
     """The series from its first non-zero bucket: before it the deployment did not exist."""
     for index, value in enumerate(counts):
         if value:

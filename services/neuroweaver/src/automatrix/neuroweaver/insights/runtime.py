@@ -28,6 +28,7 @@ from automatrix.neuroweaver.insights.optimizer import (
     plan,
 )
 from automatrix.neuroweaver.insights.planning import CapacityPlanner
+from automatrix.neuroweaver.insights.predictor import INPUT_NAME as PREDICTOR_INPUT
 from automatrix.neuroweaver.insights.predictor import (
     MODEL_NAME,
     TrainedPredictor,
@@ -35,6 +36,7 @@ from automatrix.neuroweaver.insights.predictor import (
     fit_predictor,
     samples_from_telemetry,
 )
+from automatrix.neuroweaver.insights.predictor import OUTPUT_NAME as PREDICTOR_OUTPUT
 from automatrix.neuroweaver.insights.schemas import (
     AnomaliesParams,
     CapacityParams,
@@ -43,6 +45,7 @@ from automatrix.neuroweaver.insights.schemas import (
     PerformanceSample,
     PredictParams,
 )
+from automatrix.neuroweaver.insights.served import ServedModels
 from automatrix.neuroweaver.insights.settings import InsightsSettings
 from automatrix.neuroweaver.insights.volume import VolumeStore
 from automatrix.neuroweaver.insights.watch import AnomalyWatch, telemetry_spec
@@ -104,9 +107,11 @@ class Insights:
         self.registry: KeyValueStore[DeploymentRecord] = KeyValueStore(
             DEPLOYMENTS, DeploymentRecord
         )
-        self.planner = CapacityPlanner(self.volume, self.registry, settings)
+        self.served = ServedModels(bus)
+        self.planner = CapacityPlanner(self.volume, self.registry, settings, self.served)
         self.journal = OptimizationJournal(store, limit=settings.log_limit)
         self.predictor: TrainedPredictor | None = None
+        self.predictor_version: int | None = None
         self._predictor_lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -162,9 +167,11 @@ class Insights:
 
     # -- for the training runner -----------------------------------------------------------
 
-    def use_predictor(self, trained: TrainedPredictor) -> None:
-        """Serve ``predict`` with this model from now on (e.g. after a training run)."""
+    def use_predictor(self, trained: TrainedPredictor, version: int | None = None) -> None:
+        """Answer ``predict`` with this model (registered as ``version``) whenever inference
+        serves no version of the predictor, or serves this one."""
         self.predictor = trained
+        self.predictor_version = version
 
     def training_samples(self) -> list[PerformanceSample]:
         """Samples from the METRICS telemetry seen recently (for a run given none)."""
@@ -179,6 +186,7 @@ class Insights:
         return {
             "anomalies": [r.view() for r in records],
             "active": len(self.book.active(params.deployment)),
+            "model": await self._model_verdicts(params.deployment),
         }
 
     async def capacity(self, params: CapacityParams) -> dict[str, Any]:
@@ -214,6 +222,7 @@ class Insights:
                 "recent": [r.view() for r in self.book.recent(deployment=deployment, limit=20)],
             },
             "deployments": self._statuses(deployment),
+            "model": await self._model_verdicts(deployment),
             "forecasts": forecasts,
             "recommendations": recommendations,
             "optimizations": await self.journal.recent(5),
@@ -238,17 +247,28 @@ class Insights:
         )
 
     async def predict(self, params: PredictParams) -> dict[str, Any]:
+        """Scores from the version inference serves; from this replica's model until one is."""
+        rows = [list(m.features()) for m in params.metrics]
+        served = await self.served.score(MODEL_NAME, {PREDICTOR_INPUT: rows}, [PREDICTOR_OUTPUT])
+        local = self.predictor
+        if served is not None:
+            model: dict[str, Any] = {
+                "name": MODEL_NAME,
+                "version": served.version,
+                "served_by": "inference",
+            }
+            if local is not None and self.predictor_version == served.version:
+                model |= _predictor_view(local)
+            return {"scores": [row[0] for row in served.outputs[PREDICTOR_OUTPUT]], "model": model}
         predictor = await self._predictor()
         scores = await asyncio.to_thread(predictor.score, params.metrics)
-        return {
-            "scores": scores,
-            "model": {
-                "name": MODEL_NAME,
-                "source": predictor.params.get("source"),
-                "trained_at": datetime.fromtimestamp(predictor.trained_at, UTC).isoformat(),
-                "metrics": predictor.metrics,
-            },
+        model = {
+            "name": MODEL_NAME,
+            "version": self.predictor_version if predictor is local else None,
+            "served_by": "neuroweaver",
+            **_predictor_view(predictor),
         }
+        return {"scores": scores, "model": model}
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -262,6 +282,13 @@ class Insights:
                         fit_predictor, samples, seed=seed, source="bootstrap"
                     )
         return self.predictor
+
+    async def _model_verdicts(self, deployment: str | None) -> dict[str, Any] | None:
+        """The served anomaly detector's verdict on each window now; None if none is served."""
+        now = time.time()
+        names = [deployment] if deployment else self.detector.deployments()
+        features = {n: f for n in names if (f := self.detector.features(n, now)) is not None}
+        return await self.served.anomaly_verdicts(features)
 
     def _facts(self) -> list[DeploymentFacts]:
         now = time.time()
@@ -293,6 +320,14 @@ class Insights:
             if status is not None:
                 views.append({**asdict(status), "open": [k.value for k in status.open]})
         return views
+
+
+def _predictor_view(predictor: TrainedPredictor) -> dict[str, Any]:
+    return {
+        "source": predictor.params.get("source"),
+        "trained_at": datetime.fromtimestamp(predictor.trained_at, UTC).isoformat(),
+        "metrics": predictor.metrics,
+    }
 
 
 def _drain_command(action: PlannedAction, instance: str) -> ControlEvent:

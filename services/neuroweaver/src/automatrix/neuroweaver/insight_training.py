@@ -1,0 +1,193 @@
+"""Training jobs of the anomaly detector and the capacity forecaster, and their gate judges.
+
+Each run snapshots what it trains on as a dataset version (labelled windows; lag samples),
+fits in a worker thread, and registers the ONNX graph with the held-out metrics. The judge
+rebuilds the held-out part from that snapshot and scores the candidate's and the
+incumbent's graphs on it: F1 of catching a fault for the detector, negative MAE for the
+forecaster (higher wins, as the gate wants).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+import onnxruntime as ort
+from pydantic import ValidationError
+
+from automatrix.neuroweaver.datasets import Datasets
+from automatrix.neuroweaver.ingest import COLLECTION as TELEMETRY_COLLECTION
+from automatrix.neuroweaver.insights import anomaly_model, forecast_model
+from automatrix.neuroweaver.insights.anomaly_types import Attempt
+from automatrix.neuroweaver.insights.planning import from_first_traffic
+from automatrix.neuroweaver.insights.volume import VolumeStore
+from automatrix.neuroweaver.insights.watch import attempt_of
+from automatrix.neuroweaver.progress import Progress
+from automatrix.neuroweaver.registry import ModelVersion, Registry
+from automatrix.neuroweaver.runs import TrainParams
+from automatrix.shared.contracts import TelemetryEvent, TelemetryKind, TrainingEventKind
+from automatrix.shared.contracts.scoring import ANOMALY_MODEL, FORECAST_MODEL
+from automatrix.shared.docstore import DocumentStore, Query
+
+MAX_TELEMETRY = 200_000
+"""Most recent request records an anomaly run reads."""
+
+Rows = list[dict[str, Any]]
+
+
+class _Trainer:
+    """What both jobs share: snapshot, fit, register; rebuild the held-out set to judge."""
+
+    model: str
+    dataset: str
+    primary: str
+
+    def __init__(self, datasets: Datasets, registry: Registry) -> None:
+        self.datasets = datasets
+        self.registry = registry
+        registry.judges[self.model] = self.judge
+
+    async def rows(self, params: TrainParams) -> tuple[Rows, str]:
+        raise NotImplementedError
+
+    def fit(
+        self, rows: Rows, params: TrainParams
+    ) -> tuple[bytes, dict[str, float], dict[str, Any]]:
+        raise NotImplementedError
+
+    def score(self, artifact: bytes, rows: Rows) -> float:
+        raise NotImplementedError
+
+    async def run(self, params: TrainParams, progress: Progress, run_id: str) -> ModelVersion:
+        rows, source = await self.rows(params)
+        dataset = await self.datasets.snapshot(self.dataset, rows, source=source)
+        await progress.started(2, f"{len(rows)} samples ({source}) in {dataset.id}")
+        artifact, metrics, hyper = await asyncio.to_thread(self.fit, rows, params)
+        await progress.advance(TrainingEventKind.EPOCH, metrics, epoch=0, message="fitted")
+        return await self.registry.register(
+            self.model,
+            artifact,
+            metrics=metrics,
+            primary_metric=self.primary,
+            params={**hyper, "source": source},
+            dataset_version=dataset.id,
+            eval_set=f"{dataset.id}:test=tail",
+            training_run_id=run_id,
+        )
+
+    async def judge(self, candidate: ModelVersion, incumbent: ModelVersion) -> tuple[float, float]:
+        dataset_id = (candidate.eval_set or "").partition(":")[0]
+        dataset = await self.datasets.get(dataset_id)
+        if dataset is None:
+            raise LookupError(f"cannot rebuild held-out set {candidate.eval_set!r}")
+        rows = [r for r in await self.datasets.load(dataset) if r["test"]]
+        scores = []
+        for version in (candidate, incumbent):
+            artifact = await self.registry.artifacts.get(version.artifact)
+            scores.append(await asyncio.to_thread(self.score, artifact, rows))
+        return scores[0], scores[1]
+
+
+class AnomalyTrainer(_Trainer):
+    model = ANOMALY_MODEL
+    dataset = "anomaly-windows"
+    primary = "f1"
+
+    def __init__(
+        self, datasets: Datasets, registry: Registry, store: DocumentStore, request_source: str
+    ) -> None:
+        super().__init__(datasets, registry)
+        self.store = store
+        self.request_source = request_source
+
+    async def rows(self, params: TrainParams) -> tuple[Rows, str]:
+        traffic: dict[str, list[Attempt]] = dict(anomaly_model.bootstrap_traffic(seed=params.seed))
+        recorded = await self.telemetry()
+        traffic.update(recorded)
+        windows = await asyncio.to_thread(anomaly_model.labelled_windows, traffic, seed=params.seed)
+        source = "telemetry+bootstrap" if recorded else "bootstrap"
+        return [w.record() for w in windows], source
+
+    async def telemetry(self) -> dict[str, list[Attempt]]:
+        """Attempts per deployment from stored request telemetry, oldest first."""
+        query = Query(
+            equals={"kind": TelemetryKind.REQUEST.value, "service": self.request_source},
+            sort=[("timestamp", "desc")],
+            limit=MAX_TELEMETRY,
+        )
+        by_deployment: dict[str, list[Attempt]] = defaultdict(list)
+        for doc in reversed(await self.store.find(TELEMETRY_COLLECTION, query)):
+            try:
+                event = TelemetryEvent.model_validate({k: v for k, v in doc.items() if k != "_id"})
+            except ValidationError:
+                continue
+            attempt = attempt_of(event)
+            if attempt is not None and event.deployment is not None:
+                by_deployment[event.deployment].append(attempt)
+        enough = anomaly_model.BASELINE + anomaly_model.MAX_WINDOW
+        return {name: a for name, a in by_deployment.items() if len(a) >= enough}
+
+    def fit(
+        self, rows: Rows, params: TrainParams
+    ) -> tuple[bytes, dict[str, float], dict[str, Any]]:
+        c = float(params.params.get("c", anomaly_model.DEFAULT_C))
+        trained = anomaly_model.fit_anomaly_model(rows, seed=params.seed, c=c)
+        return trained.onnx, trained.metrics, trained.params
+
+    def score(self, artifact: bytes, rows: Rows) -> float:
+        _, _, x, y = anomaly_model.split(rows)  # the rows given are the held-out ones
+        probabilities = _run(artifact, anomaly_model.INPUT_NAME, x)
+        predicted = np.argmax(probabilities, axis=1)
+        return anomaly_model.detection_metrics(y, predicted)["f1"]
+
+
+class ForecastTrainer(_Trainer):
+    model = FORECAST_MODEL
+    dataset = "request-volume"
+    primary = "neg_mae"
+
+    def __init__(
+        self, datasets: Datasets, registry: Registry, volume: VolumeStore, history_buckets: int
+    ) -> None:
+        super().__init__(datasets, registry)
+        self.volume = volume
+        self.history_buckets = history_buckets
+
+    async def rows(self, params: TrainParams) -> tuple[Rows, str]:
+        series = forecast_model.bootstrap_series(seed=params.seed)
+        recorded = await self.recorded()
+        series.update(recorded)
+        source = "telemetry+bootstrap" if recorded else "bootstrap"
+        return forecast_model.lag_samples(series), source
+
+    async def recorded(self) -> dict[str, list[float]]:
+        """Every deployment's request counts per bucket, from its first traffic."""
+        last = self.volume.bucket(time.time()) - 1
+        series = {}
+        for name in await self.volume.deployments():
+            volume = await self.volume.series(name, last=last, buckets=self.history_buckets)
+            counts = from_first_traffic(volume.requests)
+            if len(counts) > forecast_model.LAGS + 5:
+                series[f"deployment:{name}"] = counts
+        return series
+
+    def fit(
+        self, rows: Rows, params: TrainParams
+    ) -> tuple[bytes, dict[str, float], dict[str, Any]]:
+        alpha = float(params.params.get("alpha", forecast_model.DEFAULT_ALPHA))
+        trained = forecast_model.fit_forecaster(rows, seed=params.seed, alpha=alpha)
+        return trained.onnx, trained.metrics, trained.params
+
+    def score(self, artifact: bytes, rows: Rows) -> float:
+        x, y = forecast_model.held_out(rows)
+        predicted = _run(artifact, forecast_model.INPUT_NAME, x)[:, 0]
+        return -float(np.mean(np.abs(predicted - y)))
+
+
+def _run(artifact: bytes, input_name: str, x: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    session = ort.InferenceSession(artifact, providers=["CPUExecutionProvider"])
+    out: np.ndarray[Any, Any] = session.run(None, {input_name: x.astype(np.float32)})[0]
+    return out
