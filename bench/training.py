@@ -3,15 +3,19 @@
 The seed set (``load_seed()``) is split by phrasing group (``split``, test share 0.2,
 ``--seed``), the same split the tests and docs/datasets.md use, so the held-out part holds
 phrasings never seen in training. Every text is embedded once with ``MiniLMEncoder``
-(batches of similar length, timed apart from building the encoder: ``embed_s``); both
-heads are trained with the default ``Hyper`` (``train_s``, the wall time of ``train()``)
-and evaluated on the held-out part: capability ``accuracy`` and ``tier_accuracy``, recall
+(batches of similar length, timed apart from building the encoder: ``embed_s``); the
+classifier (heads on the embedding and heads on the words, blended) is trained with the
+default ``Hyper`` (``train_s``, the wall time of ``train()``) and evaluated on the held-out
+part: capability ``accuracy`` and ``tier_accuracy``, recall
 per capability, and the accuracy on held-out texts of 400 characters or more (mostly
 pasted passages) and on the shorter ones. On the same held-out examples:
 
 - ``baseline_majority``: always answer the most common training capability;
 - ``baseline_heuristic`` / ``heuristic_tier_accuracy``: the gateway's cue heuristic
   (``classify_text``), which needs no training.
+
+and, as an ablation, the same classifier without the words (``accuracy_embedding_only``,
+``tier_accuracy_embedding_only``, ``probe_accuracy_embedding_only``).
 
 Two checks beyond the one split: ``probe_accuracy``, the same model on
 ``bench/data/classifier_probe.jsonl`` (140 requests written apart from the seed set, with
@@ -53,19 +57,20 @@ from automatrix.neuroweaver.domain.classifier import (
     Hyper,
     Trained,
     evaluate,
-    export_onnx,
     load_seed,
     majority_baseline,
     probabilities,
     split,
     train,
 )
+from automatrix.neuroweaver.domain.classifier_export import export_onnx
 from automatrix.orchestrator.domain.classify import classify_text
 
 TEST_SHARE = 0.2
 GOAL_ACCURACY = 0.95
 BATCH = 64
 TRAIN_SEED = 0
+EMBEDDING_ONLY = Hyper(text_weight=0.0)
 PROBE_FILE = Path(__file__).resolve().parent / "data" / "classifier_probe.jsonl"
 # The heuristic's first length step: above it, most seed texts are pasted passages.
 LONG_CHARS = 400
@@ -108,11 +113,13 @@ def load_probe(path: Path = PROBE_FILE) -> list[tuple[str, str]]:
     return probe
 
 
-def capability_accuracy(trained: Trained, x: NDArray[np.float32], truth: Sequence[str]) -> float:
+def capability_accuracy(
+    trained: Trained, x: NDArray[np.float32], texts: Sequence[str], truth: Sequence[str]
+) -> float:
     """Share of rows whose most probable capability is ``truth``."""
     if not truth:
         return 0.0
-    predicted = probabilities(trained, x)[0].argmax(axis=1)
+    predicted = probabilities(trained, x, texts)[0].argmax(axis=1)
     return float(np.mean([CAPABILITIES[p] == t for p, t in zip(predicted, truth, strict=True)]))
 
 
@@ -172,19 +179,37 @@ def bench(args: argparse.Namespace, cache_dir: Path) -> dict[str, Any]:
     long_rows = [i for i, e in enumerate(test_set) if len(e.text) >= LONG_CHARS]
     short_rows = [i for i, e in enumerate(test_set) if len(e.text) < LONG_CHARS]
     long_accuracy, short_accuracy = (
-        capability_accuracy(trained, test_x[rows], [test_set[i].capability for i in rows])
+        capability_accuracy(
+            trained,
+            test_x[rows],
+            [test_set[i].text for i in rows],
+            [test_set[i].capability for i in rows],
+        )
         for rows in (long_rows, short_rows)
     )
     probe = load_probe()
-    probe_x = embed(encoder, [text for text, _ in probe])
-    probe_accuracy = capability_accuracy(trained, probe_x, [label for _, label in probe])
+    probe_texts = [text for text, _ in probe]
+    probe_x = embed(encoder, probe_texts)
+    probe_labels = [label for _, label in probe]
+    probe_accuracy = capability_accuracy(trained, probe_x, probe_texts, probe_labels)
+    # The same heads without the words: what the TF-IDF view adds.
+    embedding_only = train(train_x, train_set, EMBEDDING_ONLY, seed=TRAIN_SEED)
+    embedding_metrics = evaluate(embedding_only, test_x, test_set)
+    embedding_probe = capability_accuracy(embedding_only, probe_x, probe_texts, probe_labels)
     started = time.perf_counter()
     blob = export_onnx(trained)
     export_s = time.perf_counter() - started
 
-    print(f"trained both heads ({Hyper().head}) in {train_s:.2f} s")
+    print(
+        f"trained the heads ({Hyper().head} on the embedding, logistic on the words)"
+        f" in {train_s:.2f} s"
+    )
     print(f"{'held out':<22}{'capability':>12}{'tier':>8}")
     print(f"{'classifier':<22}{metrics.capability_accuracy:>12.4f}{metrics.tier_accuracy:>8.4f}")
+    print(
+        f"{'embedding heads only':<22}{embedding_metrics.capability_accuracy:>12.4f}"
+        f"{embedding_metrics.tier_accuracy:>8.4f}"
+    )
     print(f"{'heuristic':<22}{heuristic:>12.4f}{heuristic_tier:>8.4f}")
     print(f"{'majority capability':<22}{baseline:>12.4f}{'':>8}")
     print("recall per capability: " + ", ".join(
@@ -197,7 +222,10 @@ def bench(args: argparse.Namespace, cache_dir: Path) -> dict[str, Any]:
         f"held out >= {LONG_CHARS} chars: {long_accuracy:.4f} (n={len(long_rows)}); "
         f"shorter: {short_accuracy:.4f} (n={len(short_rows)})"
     )
-    print(f"probe set ({len(probe)} requests written apart, unseen passages): {probe_accuracy:.4f}")
+    print(
+        f"probe set ({len(probe)} requests written apart, unseen passages): {probe_accuracy:.4f}"
+        f" (embedding heads only {embedding_probe:.4f})"
+    )
     others = other_splits([*train_set, *test_set], x, args.other_splits)
     if others:
         values = list(others.values())
@@ -223,6 +251,9 @@ def bench(args: argparse.Namespace, cache_dir: Path) -> dict[str, Any]:
         "accuracy_long": round(long_accuracy, 4),
         "accuracy_short": round(short_accuracy, 4),
         "probe_accuracy": round(probe_accuracy, 4),
+        "accuracy_embedding_only": round(embedding_metrics.capability_accuracy, 4),
+        "tier_accuracy_embedding_only": round(embedding_metrics.tier_accuracy, 4),
+        "probe_accuracy_embedding_only": round(embedding_probe, 4),
         "n_probe": len(probe),
         "accuracy_other_splits": others,
         "n_train": len(train_set),

@@ -16,9 +16,25 @@ import pytest
 from nats.aio.msg import Msg
 from onnx import TensorProto, helper, numpy_helper
 
+from automatrix.inference.direct_classify import (
+    CAPABILITY_OUTPUT,
+    INPUT,
+    TEXT_INPUT,
+    TIER_OUTPUT,
+)
 from automatrix.inference.hotswap import ModelSwapper
 from automatrix.inference.models.onnx_model import triton_name
 from automatrix.inference.triton import EmbeddedTriton, TritonClient
+from automatrix.neuroweaver.domain.classifier import (
+    CAPABILITIES,
+    DIMENSIONS,
+    TIERS,
+    Example,
+    Hyper,
+    probabilities,
+    train,
+)
+from automatrix.neuroweaver.domain.classifier_export import export_onnx
 from automatrix.shared.bus import Bus
 from automatrix.shared.contracts import (
     ArtifactRef,
@@ -298,3 +314,39 @@ def test_by_default_only_production_moves_are_served(triton: EmbeddedTriton) -> 
         reason="r",
     )
     assert swapper.serves(rolled)
+
+
+async def test_a_classifier_reading_text_gets_the_texts_as_written(stack: Stack) -> None:
+    """String inputs arrive as UTF-8 bytes through Triton; the served graph reads them as text."""
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(len(CAPABILITIES), DIMENSIONS))
+    rows, examples = [], []
+    for c, capability in enumerate(CAPABILITIES):
+        for k in range(9):
+            vector = centres[c] + 0.3 * rng.normal(size=DIMENSIONS)
+            rows.append(vector / np.linalg.norm(vector))
+            tier = TIERS[k % len(TIERS)]
+            # Words only a correct UTF-8 decode tokenizes as trained ("café" gives "caf").
+            text = f"café {capability} naïve {tier} {k}"
+            examples.append(Example(text, capability, tier, f"{capability}/{k}"))
+    x = np.asarray(rows, dtype=np.float32)
+    trained = train(x, examples, Hyper(head="logreg", text_weight=0.5), seed=0)
+    await stack.publish(1, export_onnx(trained))
+    await stack.until(lambda: stack.swapper.active(stack.name) is not None)
+    active = stack.swapper.active(stack.name)
+    assert active is not None
+    assert active.inputs == (INPUT, TEXT_INPUT)
+
+    texts = [e.text for e in examples[::5]] + ["Übersetze das bitte", "日本語", ""]
+    batch = np.concatenate([x[::5], x[:3]])
+    served = await stack.swapper.infer(
+        stack.name,
+        {
+            INPUT: batch,
+            TEXT_INPUT: np.array([t.encode() for t in texts], dtype=object).reshape(-1, 1),
+        },
+        [CAPABILITY_OUTPUT, TIER_OUTPUT],
+    )
+    expected_capability, expected_tier = probabilities(trained, batch, texts)
+    assert np.abs(served[CAPABILITY_OUTPUT] - expected_capability).max() < 1e-4
+    assert np.abs(served[TIER_OUTPUT] - expected_tier).max() < 1e-4

@@ -25,7 +25,7 @@ from automatrix.shared.rpc import RpcClient, RpcFailure
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 QUERY = {"text": "write a python function that merges two sorted lists"}
-WORSE = {"limit": 140, "params": {"c": 0.01, "tier_c": 0.01}}
+WORSE = {"limit": 140, "params": {"c": 0.01, "tier_c": 0.01, "text_c": 0.01}}
 
 
 def classified_version(http: httpx.Client) -> str | None:

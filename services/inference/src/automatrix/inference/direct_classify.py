@@ -1,9 +1,10 @@
 """Query classification on request-reply (``ai.v1.classify.<model>``) for the gateway.
 
-The router model neuroweaver trains takes a MiniLM embedding, so a classification is two
-steps on this service: embed the text with the encoder session the embedding deployment
-already holds, then run the active version of the router model in Triton (through the
-``ModelSwapper``, which counts the request so a swap never unloads the version under it).
+The router model neuroweaver trains takes a MiniLM embedding (and, from the versions that
+read the words too, the text itself), so a classification is two steps on this service:
+embed the text with the encoder session the embedding deployment already holds, then run the
+active version of the router model in Triton (through the ``ModelSwapper``, which counts the
+request so a swap never unloads the version under it).
 The reply names that version; until neuroweaver promotes one, the reply is an error and
 the gateway keeps its heuristic.
 """
@@ -13,14 +14,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import numpy as np
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
+from numpy.typing import NDArray
 from pydantic import ValidationError
 
 from automatrix.inference.direct_embed import Encode
-from automatrix.inference.hotswap import ModelSwapper
+from automatrix.inference.hotswap import ActiveModel, ModelSwapper
 from automatrix.shared.bus import Bus
 from automatrix.shared.contracts import (
     CAPABILITY_LABELS,
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_GROUP = "inference-classify"
 INPUT = "embedding"
+TEXT_INPUT = "text"
 CAPABILITY_OUTPUT = "capability_probs"
 TIER_OUTPUT = "tier_probs"
 
@@ -82,9 +86,19 @@ class DirectClassifier:
         if self.encode is None:
             return ClassifyReply(model=model, error="no local MiniLM encoder is loaded here")
         try:
-            vectors = await asyncio.to_thread(self.encode, list(request.input))
+            texts = list(request.input)
+            vectors = await asyncio.to_thread(self.encode, texts)
+
+            def inputs(version: ActiveModel) -> dict[str, NDArray[Any]]:
+                given = {INPUT: vectors.astype(np.float32)}
+                if TEXT_INPUT in version.inputs:
+                    given[TEXT_INPUT] = np.array(
+                        [text.encode() for text in texts], dtype=object
+                    ).reshape(-1, 1)
+                return given
+
             active, outputs = await self.swapper.infer_versioned(
-                model, {INPUT: vectors.astype(np.float32)}, [CAPABILITY_OUTPUT, TIER_OUTPUT]
+                model, inputs, [CAPABILITY_OUTPUT, TIER_OUTPUT]
             )
         except Exception as exc:
             log.exception("classification by %s failed", model)

@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 POLL_S = 0.05
 
 ModelEvent = ModelPublished | ModelPromoted | ModelRolledBack
+Inputs = Mapping[str, NDArray[Any]]
 MODEL_EVENTS: TypeAdapter[ModelEvent] = TypeAdapter(ModelEvent)
 
 
@@ -70,6 +71,8 @@ class ActiveModel:
     version: int
     sha256: str
     triton_name: str
+    inputs: tuple[str, ...] = ()
+    """The names of the version's graph inputs."""
 
 
 class ModelSwapper:
@@ -125,9 +128,13 @@ class ModelSwapper:
         return (await self.infer_versioned(name, inputs, outputs))[1]
 
     async def infer_versioned(
-        self, name: str, inputs: Mapping[str, NDArray[Any]], outputs: list[str]
+        self, name: str, inputs: Inputs | Callable[[ActiveModel], Inputs], outputs: list[str]
     ) -> tuple[ActiveModel, dict[str, NDArray[Any]]]:
-        """Run one request on the active version of ``name``; also says which version ran."""
+        """Run one request on the active version of ``name``; also says which version ran.
+
+        ``inputs`` may be a function of the version, for inputs that differ between versions:
+        it is called with the very version the request goes to.
+        """
         active = self._active.get(name)
         if active is None:
             raise TritonModelNotReady(f"no version of {name!r} is loaded")
@@ -135,7 +142,8 @@ class ModelSwapper:
         target = active.triton_name
         self._inflight[target] += 1
         try:
-            return active, await self._client.infer(target, inputs, outputs)
+            given = inputs(active) if callable(inputs) else inputs
+            return active, await self._client.infer(target, given, outputs)
         finally:
             self._inflight[target] -= 1
             if self._inflight[target] == 0:
@@ -225,7 +233,11 @@ class ModelSwapper:
             raise SwapFailed(f"{target} failed to load: {exc}") from exc
         retired = self._standby.pop(event.name, None)
         self._active[event.name] = ActiveModel(
-            event.name, event.version, event.artifact.sha256, target
+            event.name,
+            event.version,
+            event.artifact.sha256,
+            target,
+            tuple(tensor.name for tensor in model.inputs),
         )
         log.info(
             "%s: v%d active as %s after %.2fs",

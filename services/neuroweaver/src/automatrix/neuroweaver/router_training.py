@@ -28,12 +28,13 @@ from automatrix.neuroweaver.domain.classifier import (
     Example,
     Hyper,
     evaluate,
-    export_onnx,
     load_seed,
     majority_baseline,
     split,
     train,
 )
+from automatrix.neuroweaver.domain.classifier_export import export_onnx
+from automatrix.neuroweaver.domain.text_head import TEXT_INPUT
 from automatrix.neuroweaver.embedding import Embedder
 from automatrix.neuroweaver.progress import Progress
 from automatrix.neuroweaver.registry import ModelVersion, Registry
@@ -193,7 +194,8 @@ class RouterTrainer:
         scores = []
         for version in (candidate, incumbent):
             artifact = await self.registry.artifacts.get(version.artifact)
-            probs = await asyncio.to_thread(_capability_probs, artifact, x)
+            texts = [e.text for e in examples]
+            probs = await asyncio.to_thread(_capability_probs, artifact, x, texts)
             scores.append(float(np.mean(probs.argmax(axis=1) == labels)))
         return scores[0], scores[1]
 
@@ -211,7 +213,13 @@ class RouterTrainer:
         return test_part, x
 
 
-def _capability_probs(artifact: bytes, x: NDArray[np.float32]) -> NDArray[Any]:
+def _capability_probs(
+    artifact: bytes, x: NDArray[np.float32], texts: Sequence[str]
+) -> NDArray[Any]:
+    """The artifact's capability probabilities; the texts go in when its graph reads them."""
     session = ort.InferenceSession(artifact, providers=["CPUExecutionProvider"])
-    out: NDArray[Any] = session.run(["capability_probs"], {INPUT_NAME: x})[0]
+    feed: dict[str, NDArray[Any]] = {INPUT_NAME: x}
+    if TEXT_INPUT in {given.name for given in session.get_inputs()}:
+        feed[TEXT_INPUT] = np.array(texts, dtype=object).reshape(-1, 1)
+    out: NDArray[Any] = session.run(["capability_probs"], feed)[0]
     return out

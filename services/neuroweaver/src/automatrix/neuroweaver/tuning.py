@@ -25,13 +25,17 @@ TrialReport = Callable[[int, dict[str, float], str], None]
 
 
 def suggest(trial: optuna.Trial, base: Hyper) -> Hyper:
-    """The search space around the defaults: both heads' regularisation and the kernel width."""
-    return dataclasses.replace(
+    """The search space around the defaults: the heads' regularisation, the kernel width, and
+    (when the words are used) the words' share of the blend."""
+    hyper = dataclasses.replace(
         base,
         c=trial.suggest_float("c", 1.0, 1000.0, log=True),
         gamma=trial.suggest_float("gamma", 0.05, 2.0, log=True),
         tier_c=trial.suggest_float("tier_c", 0.1, 30.0, log=True),
     )
+    if base.text_weight > 0:
+        hyper = dataclasses.replace(hyper, text_weight=trial.suggest_float("text_weight", 0.3, 0.8))
+    return hyper
 
 
 def tune(

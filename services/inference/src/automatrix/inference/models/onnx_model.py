@@ -77,13 +77,31 @@ class OnnxModel:
         )
         self.outputs = _tensors(graph.graph.output, "output")
         self.output_names = [tensor.name for tensor in self.outputs]
+        self._strings = {tensor.name for tensor in self.inputs if tensor.dtype is np.bytes_}
 
     def run(self, inputs: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
-        """One batched run: every array carries the batch dimension first."""
+        """One batched run: every array carries the batch dimension first.
+
+        Triton hands string tensors over as UTF-8 bytes; onnxruntime reads bytes as they
+        are, not as text, so they are decoded here.
+        """
+        inputs = {
+            name: _decoded(array) if name in self._strings else array
+            for name, array in inputs.items()
+        }
         results = self.session.run(self.output_names, inputs)
         return {
             name: np.asarray(array) for name, array in zip(self.output_names, results, strict=True)
         }
+
+
+def _decoded(array: NDArray[Any]) -> NDArray[Any]:
+    """``str`` objects in place of UTF-8 ``bytes`` (undecodable bytes become U+FFFD)."""
+    texts = [
+        value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        for value in array.ravel().tolist()
+    ]
+    return np.array(texts, dtype=object).reshape(array.shape)
 
 
 def infer_function(model: OnnxModel) -> Callable[..., Any]:

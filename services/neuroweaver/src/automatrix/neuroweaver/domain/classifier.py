@@ -1,8 +1,10 @@
-"""The query classifier on sentence embeddings: seed data, grouped split, training, ONNX export.
+"""The query classifier: seed data, grouped split, training, ONNX export.
 
-Two heads share one input, a unit-length MiniLM embedding: the capability (7 classes) and the
-complexity tier (3). Labels are trained as their index in ``CAPABILITIES`` / ``TIERS``, so the
-columns of every probability matrix, in sklearn and in the exported graph, follow that order.
+It sees a query twice: as a unit-length MiniLM embedding, and as its words (TF-IDF n-grams,
+``text_head``). Each view has two heads, the capability (7 classes) and the complexity tier
+(3); the classifier's probabilities are the views' blended (``Hyper.text_weight`` on the
+words). Labels are trained as their index in ``CAPABILITIES`` / ``TIERS``, so the columns of
+every probability matrix, in sklearn and in the exported graph, follow that order.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import json
 import random
 import time
-import warnings
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,15 +19,17 @@ from importlib import resources
 from typing import Any, Literal
 
 import numpy as np
-import onnx
 from numpy.typing import NDArray
-from onnx import helper
-from skl2onnx import to_onnx  # type: ignore[import-untyped]
-from skl2onnx.common.data_types import FloatTensorType  # type: ignore[import-untyped]
 from sklearn.calibration import CalibratedClassifierCV  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 from sklearn.neural_network import MLPClassifier  # type: ignore[import-untyped]
 from sklearn.svm import SVC  # type: ignore[import-untyped]
+
+from automatrix.neuroweaver.domain.text_head import (
+    TextHeads,
+    fit_text_heads,
+    text_probabilities,
+)
 
 CAPABILITIES = ("chat", "code", "math", "reasoning", "summarization", "translation", "extraction")
 TIERS = ("fast", "medium", "heavy")
@@ -37,7 +40,7 @@ TIER_OUTPUT = "tier_probs"
 SEED_PACKAGE = "automatrix.neuroweaver.seed"
 SEED_FILE = "classifier_seed.jsonl"
 # Opsets skl2onnx 1.20 may use at most; onnxruntime 1.16 and later runs them.
-TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
+TARGET_OPSET = {"": 17, "ai.onnx.ml": 3, "com.microsoft": 1}
 
 Head = Literal["logreg", "mlp", "svc"]
 CALIBRATION_FOLDS = 3
@@ -58,11 +61,14 @@ class Example:
 
 @dataclass(frozen=True)
 class Hyper:
-    """Hyper-parameters of both heads (the search space of the tuner).
+    """Hyper-parameters of the heads (the search space of the tuner).
 
-    The defaults won a grouped cross-validation inside the seed set's training part (see
-    docs/datasets.md): an RBF SVC, calibrated, ahead of logistic regression, MLPs, linear
-    discriminants and whitened or re-weighted inputs.
+    The embedding heads' defaults won a grouped cross-validation inside the seed set's
+    training part (see docs/datasets.md): an RBF SVC, calibrated, ahead of logistic
+    regression, MLPs, linear discriminants and whitened or re-weighted inputs. The words get
+    ``text_weight`` of the blend (0 leaves them out, and the graph takes no text); ``text_c``
+    regularises their logistic heads. Both won the same kind of cross-validation, over
+    weights 0.4 to 0.8 and C 10, 30 and 100.
     """
 
     head: Head = "svc"
@@ -73,11 +79,17 @@ class Hyper:
     hidden_units: int = 128
     alpha: float = 1e-3
     max_iter: int = 2000
+    text_weight: float = 0.6
+    text_c: float = 100.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.text_weight < 1.0:
+            raise ValueError("text_weight must be at least 0 and below 1")
 
 
 @dataclass(frozen=True)
 class Trained:
-    """Both fitted heads and the label order of their probability columns."""
+    """The fitted heads and the label order of their probability columns."""
 
     capability_model: Any
     tier_model: Any
@@ -85,6 +97,8 @@ class Trained:
     tiers: tuple[str, ...]
     hyper: Hyper
     train_seconds: float
+    text: TextHeads | None = None
+    """The heads on the words; None when ``hyper.text_weight`` is 0."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +208,10 @@ def train(x: NDArray[Any], examples: Sequence[Example], hyper: Hyper, *, seed: i
     started = time.perf_counter()
     capability_model = _head(hyper, hyper.c, seed).fit(features, y_capability)
     tier_model = _head(hyper, hyper.tier_c, seed).fit(features, y_tier)
+    text = None
+    if hyper.text_weight > 0:
+        texts = [e.text for e in examples]
+        text = fit_text_heads(texts, y_capability, y_tier, c=hyper.text_c, seed=seed)
     return Trained(
         capability_model,
         tier_model,
@@ -201,23 +219,30 @@ def train(x: NDArray[Any], examples: Sequence[Example], hyper: Hyper, *, seed: i
         TIERS,
         hyper,
         time.perf_counter() - started,
+        text,
     )
 
 
 def probabilities(
-    trained: Trained, x: NDArray[Any]
+    trained: Trained, x: NDArray[Any], texts: Sequence[str]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Capability ``[n, 7]`` and tier ``[n, 3]`` probabilities from the sklearn heads."""
+    """Capability ``[n, 7]`` and tier ``[n, 3]`` probabilities of ``x`` and their ``texts``."""
     features = np.asarray(x, dtype=np.float32)
+    capability = np.asarray(trained.capability_model.predict_proba(features), dtype=np.float64)
+    tier = np.asarray(trained.tier_model.predict_proba(features), dtype=np.float64)
+    if trained.text is None:
+        return capability, tier
+    weight = trained.hyper.text_weight
+    text_capability, text_tier = text_probabilities(trained.text, texts)
     return (
-        np.asarray(trained.capability_model.predict_proba(features), dtype=np.float64),
-        np.asarray(trained.tier_model.predict_proba(features), dtype=np.float64),
+        (1 - weight) * capability + weight * text_capability,
+        (1 - weight) * tier + weight * text_tier,
     )
 
 
 def evaluate(trained: Trained, x: NDArray[Any], examples: Sequence[Example]) -> Metrics:
     """Accuracy of both heads on ``examples``, with per-capability recall and confusion."""
-    capability_probs, tier_probs = probabilities(trained, x)
+    capability_probs, tier_probs = probabilities(trained, x, [e.text for e in examples])
     predicted = capability_probs.argmax(axis=1)
     predicted_tier = tier_probs.argmax(axis=1)
     truth = _labels(examples, CAPABILITIES, "capability")
@@ -245,68 +270,3 @@ def majority_baseline(train_examples: Sequence[Example], test_examples: Sequence
     if not test_examples:
         return 0.0
     return sum(e.capability == majority for e in test_examples) / len(test_examples)
-
-
-def _converted_head(model: Any, prefix: str) -> onnx.ModelProto:
-    with warnings.catch_warnings():
-        # skl2onnx reads SVC.probA_/probB_, deprecated in sklearn 1.9; they are empty here
-        # because calibration, not libsvm, makes the probabilities.
-        warnings.simplefilter("ignore", FutureWarning)
-        converted = to_onnx(
-            model,
-            initial_types=[(INPUT_NAME, FloatTensorType([None, DIMENSIONS]))],
-            options={id(model): {"zipmap": False}},
-            target_opset=TARGET_OPSET,
-        )
-    prefixed: onnx.ModelProto = onnx.compose.add_prefix(converted, prefix)
-    return prefixed
-
-
-def _renamed(head: onnx.ModelProto, output: str) -> list[onnx.NodeProto]:
-    # skl2onnx names a classifier's outputs "label" and "probabilities"; only the latter is kept.
-    (probabilities,) = (o.name for o in head.graph.output if o.name.endswith("probabilities"))
-    return [
-        helper.make_node("Identity", [INPUT_NAME], [head.graph.input[0].name]),
-        *head.graph.node,
-        helper.make_node("Identity", [probabilities], [output]),
-    ]
-
-
-def export_onnx(trained: Trained) -> bytes:
-    """One ONNX graph: embedding [N, 384] to capability_probs [N, 7] and tier_probs [N, 3]."""
-    # Each head is converted on its own and prefixed, then both are wired to the one input.
-    capability = _converted_head(trained.capability_model, "capability_")
-    tier = _converted_head(trained.tier_model, "tier_")
-    heads = (capability, tier)
-    nodes = [*_renamed(capability, CAPABILITY_OUTPUT), *_renamed(tier, TIER_OUTPUT)]
-    graph = helper.make_graph(
-        nodes,
-        "automatrix_query_classifier",
-        [helper.make_tensor_value_info(INPUT_NAME, onnx.TensorProto.FLOAT, [None, DIMENSIONS])],
-        [
-            helper.make_tensor_value_info(
-                CAPABILITY_OUTPUT, onnx.TensorProto.FLOAT, [None, len(trained.capabilities)]
-            ),
-            helper.make_tensor_value_info(
-                TIER_OUTPUT, onnx.TensorProto.FLOAT, [None, len(trained.tiers)]
-            ),
-        ],
-        initializer=[tensor for head in heads for tensor in head.graph.initializer],
-    )
-    opsets: dict[str, int] = {}
-    for head in heads:
-        for opset in head.opset_import:
-            opsets[opset.domain] = max(opsets.get(opset.domain, 0), opset.version)
-    model = helper.make_model(
-        graph,
-        opset_imports=[helper.make_opsetid(domain, version) for domain, version in opsets.items()],
-        ir_version=max(head.ir_version for head in heads),
-        producer_name="automatrix-neuroweaver",
-    )
-    # Drops the heads' label outputs and the nodes that only computed them.
-    model = onnx.utils.Extractor(model).extract_model(
-        [INPUT_NAME], [CAPABILITY_OUTPUT, TIER_OUTPUT]
-    )
-    onnx.checker.check_model(model, full_check=True)
-    serialized: bytes = model.SerializeToString()
-    return serialized
