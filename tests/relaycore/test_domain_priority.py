@@ -66,6 +66,21 @@ def test_most_starved_first_then_more_urgent() -> None:
     assert policy.order(waiting) == [Priority.LOW, Priority.CRITICAL, Priority.NORMAL]
 
 
+def test_a_refused_dispatch_gives_back_what_it_changed() -> None:
+    policy = PriorityPolicy(starvation_limit=2)
+    waiting = {Priority.HIGH, Priority.NORMAL, Priority.LOW}
+    policy.dispatched(Priority.HIGH, waiting)
+    policy.dispatched(Priority.HIGH, waiting)
+    assert policy.order(waiting)[0] is Priority.NORMAL
+    credit = policy.dispatched(Priority.NORMAL, waiting)  # its slot is then refused
+    assert policy.starved[Priority.NORMAL] == 0
+    assert policy.starved[Priority.LOW] == 3
+    policy.refused(credit)
+    assert policy.starved[Priority.NORMAL] == 2
+    assert policy.starved[Priority.LOW] == 2
+    assert policy.order(waiting)[:2] == [Priority.NORMAL, Priority.LOW]
+
+
 def test_starved_view_is_read_only() -> None:
     policy = PriorityPolicy()
     with pytest.raises(TypeError):

@@ -1,4 +1,5 @@
-"""How much a replica takes from JetStream: what it can place now, more only while it waits.
+"""The scheduler against its Redis ledger: how much a replica takes from JetStream (what it
+can place now, more only while it waits), and what a refused slot does to priority.
 
 The scheduler and its Redis ledger are real; the registry is an in-memory map.
 """
@@ -6,11 +7,12 @@ The scheduler and its Redis ledger are real; the registry is an in-memory map.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import pytest
 from redis.asyncio import Redis
 
-from automatrix.relaycore.adapters.ledger import Ledger
+from automatrix.relaycore.adapters.ledger import Acquired, Ledger, SlotClaim
 from automatrix.relaycore.domain.breaker import BreakerPolicy
 from automatrix.relaycore.domain.priority import PriorityPolicy
 from automatrix.relaycore.domain.strategies import Strategy
@@ -23,6 +25,7 @@ from automatrix.shared.contracts import (
     Priority,
 )
 from automatrix.shared.contracts.base import utcnow
+from tests.support.processes import wait_until
 
 TAKE_AHEAD = 1
 WINDOW = 4
@@ -112,3 +115,58 @@ async def test_a_retry_waiting_does_not_open_the_intake(scheduler: Scheduler) ->
     assert _sizes(scheduler)["normal"] == TAKE_AHEAD
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_level_refused_its_slot_keeps_its_turn(
+    scheduler: Scheduler, redis: Redis, namespace: str
+) -> None:
+    """Another replica takes the slot this one thought free: the starving low request it had
+    chosen is refused, and it still goes before the next high one."""
+    scheduler.policy = PriorityPolicy(starvation_limit=1)
+    runner = asyncio.create_task(scheduler.run())
+    h1, h2, h3 = (_ticket(n, Priority.HIGH) for n in (1, 2, 3))
+    low = _ticket(4, Priority.LOW)
+    await scheduler.place(h1)
+    tasks = [await _waiting(scheduler, h2), await _waiting(scheduler, low)]
+
+    def freed_here() -> None:
+        scheduler.routing.freed("solo")
+        scheduler.wake()
+
+    await scheduler.ledger.release("solo", "r1")
+    freed_here()
+    await wait_until(_done(h2), within=5, what="the high request to be placed")
+    assert scheduler.policy.starved[Priority.LOW] == 1  # passed over once: its turn next
+    tasks.append(await _waiting(scheduler, h3))
+
+    await scheduler.ledger.release("solo", "r2")
+    other = _ticket(99, Priority.HIGH).request  # placed by another replica meanwhile
+    elsewhere = Ledger(redis, namespace=namespace)
+    (taken,) = await elsewhere.acquire_all(
+        [SlotClaim("solo", limit=1, request=other, attempt=1, history=[], lease_s=30.0)]
+    )
+    assert isinstance(taken, Acquired)
+    freed_here()  # this replica sees its own slot come back, not the other's claim
+
+    async def refused() -> bool:
+        return scheduler.routing.inflight["solo"] == 1 and not low.placing
+
+    await wait_until(refused, within=5, what="the low request's claim to be refused")
+    assert not low.future.done()
+    assert scheduler.policy.starved[Priority.LOW] == 1
+
+    await elsewhere.release("solo", other.request_id)
+    freed_here()
+    await wait_until(_done(low), within=5, what="the low request to be placed")
+    assert not h3.future.done()
+
+    for task in [*tasks, runner]:
+        task.cancel()
+    await asyncio.gather(*tasks, runner, return_exceptions=True)
+
+
+def _done(ticket: Ticket) -> Callable[[], Awaitable[bool]]:
+    async def done() -> bool:
+        return ticket.future.done()
+
+    return done

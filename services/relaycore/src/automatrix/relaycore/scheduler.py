@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from redis.exceptions import RedisError
 
 from automatrix.relaycore.adapters.ledger import Acquired, AlreadyPlaced, Ledger, SlotClaim
-from automatrix.relaycore.domain.priority import PriorityPolicy
+from automatrix.relaycore.domain.priority import Credit, PriorityPolicy
 from automatrix.relaycore.intake import IntakeWindow
 from automatrix.relaycore.routing import EligibilityKey, Routing, eligibility_key
 from automatrix.shared.contracts import (
@@ -79,6 +79,8 @@ class Ticket:
     taken: bool = False
     """A request its level's consumer took (not a retry): it holds room in the intake."""
     placing: bool = False
+    credit: Credit | None = None
+    """What its claim changed in the priority counts, given back if the ledger refuses it."""
     future: asyncio.Future[Placement] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -212,8 +214,8 @@ class Scheduler:
             if not ready:
                 break
             for level in self.policy.order(ready):
-                if self._place_first(self.queues[level], now, state):
-                    self.policy.dispatched(level, ready)
+                if (chosen := self._place_first(self.queues[level], now, state)) is not None:
+                    chosen.credit = self.policy.dispatched(level, ready)
                     break
             else:
                 break
@@ -243,7 +245,7 @@ class Scheduler:
     def _any_ready(queue: list[Ticket], now: float) -> bool:
         return any(not t.placing and not t.future.done() and t.not_before <= now for t in queue)
 
-    def _place_first(self, queue: list[Ticket], now: float, state: _Pass) -> bool:
+    def _place_first(self, queue: list[Ticket], now: float, state: _Pass) -> Ticket | None:
         """Start claiming a slot for the first ticket of ``queue`` that can have one."""
         for ticket in queue:
             if ticket.placing or ticket.future.done() or ticket.not_before > now:
@@ -258,7 +260,7 @@ class Scheduler:
                         ticket.placing = True
                         self.routing.taken(record.name)
                         state.claims.append((ticket, record))
-                        return True
+                        return ticket
                 if route.ranked:
                     continue  # every breaker refused its probe; the next ticket may differ
                 busy = state.blocked[key] = route.busy
@@ -266,7 +268,7 @@ class Scheduler:
                 state.full[ticket] = ticket.request.model
             else:
                 self._no_route_yet(ticket, now)
-        return False
+        return None
 
     def _note_full(self, state: _Pass) -> None:
         self.waiting_for.clear()
@@ -313,7 +315,7 @@ class Scheduler:
             retry_at = self.clock() + LEDGER_RETRY_S
             for ticket, record in claims:
                 self._unclaim(record)
-                ticket.placing = False
+                self._refused(ticket)
                 ticket.not_before = max(ticket.not_before, retry_at)
             self.wake()
             return
@@ -344,9 +346,16 @@ class Scheduler:
                     self._placed(ticket, Placement(result.deployment, None, again=True))
                 continue
             self.routing.full(record.name)
-            ticket.placing = False
+            self._refused(ticket)
             self.wake()
         self._size_intake({ticket.level for ticket, _ in claims})
+
+    def _refused(self, ticket: Ticket) -> None:
+        """The ledger did not give ``ticket`` its slot: it waits again, its turn kept."""
+        ticket.placing = False
+        if ticket.credit is not None:
+            self.policy.refused(ticket.credit)
+            ticket.credit = None
 
     def _placed(self, ticket: Ticket, placement: Placement) -> None:
         ticket.future.set_result(placement)
