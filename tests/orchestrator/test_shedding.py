@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from automatrix.orchestrator.app import create_app
 from automatrix.orchestrator.settings import Settings
+from automatrix.orchestrator.shedding import LoadShedder
+from automatrix.shared.bus import Bus
 from automatrix.shared.bus.provision import ensure_consumer
 from automatrix.shared.bus.topology import relay_request_consumer
 from automatrix.shared.contracts import DeploymentRecord, Priority
@@ -86,3 +89,36 @@ async def test_a_full_queue_sheds_by_priority_with_retry_after(
             assert (await submit(Priority.CRITICAL)).status_code == 202  # shed last
     finally:
         await service.stop()
+
+
+class HeldReads(LoadShedder):
+    """Reads of an empty queue that finish only once ``released``: a slow JetStream."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cast(Bus, None), **kwargs)
+        self.released = asyncio.Event()
+        self.reads = 0
+
+    async def read_depth(self) -> dict[Priority, int]:
+        self.reads += 1
+        await self.released.wait()
+        return dict.fromkeys(Priority, 0)
+
+
+async def test_a_confirmation_waits_for_a_read_issued_after_the_request() -> None:
+    """Requests that came and went while a slow read was under way do not fill the bound:
+    the request that finds the estimate full gets a read of its own, not the older one."""
+    shedder = HeldReads(bound=8, factors={Priority.NORMAL: 0.75}, confirm_after_s=0.0)
+    periodic = asyncio.create_task(shedder.read())  # issued before the requests below
+    await wait_until(lambda: _true(shedder.reads == 1), within=5, what="the first read")
+    for _ in range(6):  # each admitted, answered and gone while that read is under way
+        assert await shedder.admit(Priority.NORMAL) is None
+    seventh = asyncio.create_task(shedder.admit(Priority.NORMAL))  # runs before the read ends
+    shedder.released.set()
+    assert await seventh is None, "refused for requests that had already left"
+    assert shedder.reads == 2
+    await periodic
+
+
+async def _true(value: bool) -> bool:
+    return value

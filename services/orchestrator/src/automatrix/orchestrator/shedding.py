@@ -4,14 +4,16 @@ The depth is what waits in JetStream for relaycore (each priority's shared consu
 pending plus taken but not yet acknowledged), read every ``interval_s`` rather than per
 request. Requests admitted since a read are counted on top of it, so a flood between two
 reads cannot overshoot the bound; and a request that finds that estimate at the bound has
-it confirmed by a fresh read first, so traffic that drains as fast as it comes is never
-refused for what the estimate could not see leave. Each priority has its own share of the
-bound, so low is shed first and critical last.
+it confirmed by a read issued after it came, so traffic that drains as fast as it comes is
+never refused for what the estimate could not see leave (a read already under way, issued
+before, may not have seen those requests leave: it is waited for, then read again). Each
+priority has its own share of the bound, so low is shed first and critical last.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Mapping
@@ -59,8 +61,9 @@ class LoadShedder:
     async def admit(self, level: Priority) -> float | None:
         """None to admit; else the seconds a client should wait before retrying."""
         limit = self.bound * self.factors.get(level, 1.0)
-        if self.total() >= limit and time.monotonic() - self._read_at >= self.confirm_after_s:
-            await self.read()
+        now = time.monotonic()
+        if self.total() >= limit and now - self._read_at >= self.confirm_after_s:
+            await self.read(issued_after=now)
         total = self.total()
         if total < limit:
             self._since_read += 1
@@ -68,19 +71,34 @@ class LoadShedder:
         metrics.SHED.labels(level.value).inc()
         return min(30.0, 1.0 + (total - limit) / max(1.0, self.bound / 10))
 
-    async def read(self) -> None:
-        """Read the depth now, or wait for the read under way; a failed read keeps the last."""
-        if self._reading is None or self._reading.done():
-            self._reading = asyncio.create_task(self.refresh(), name="queue-depth-read")
+    async def read(self, *, issued_after: float | None = None) -> None:
+        """Read the depth now, or wait for the read under way (if it was issued after
+        ``issued_after``, else for it and then a new one); a failed read keeps the last."""
+        reading = self._reading
+        stale = issued_after is not None and self._read_at < issued_after
+        if reading is not None and not reading.done() and stale:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(reading)  # it settles the admissions it counted
+        if (
+            self._reading is None
+            or self._reading.done()
+            or (issued_after is not None and self._read_at < issued_after)
+        ):
+            issued, self._read_at = self._since_read, time.monotonic()
+            self._reading = asyncio.create_task(self.refresh(issued), name="queue-depth-read")
         try:
             await asyncio.shield(self._reading)
         except Exception:
             log.exception("could not read the queue depth")
 
-    async def refresh(self) -> None:
-        """Read the depth of every level from JetStream."""
+    async def refresh(self, issued: int) -> None:
+        """Read the depth of every level; ``issued``: the admissions counted when it began."""
+        self.depth = await self.read_depth()
+        self._since_read -= issued
+
+    async def read_depth(self) -> dict[Priority, int]:
+        """What waits for relaycore per level, from JetStream (the last value where unread)."""
         stream = REQUESTS.stream or ""
-        issued, self._read_at = self._since_read, time.monotonic()
         depth = dict(self.depth)
         for level in Priority:
             try:
@@ -91,8 +109,7 @@ class LoadShedder:
                 continue  # relaycore not started yet: nothing is queued for it either
             depth[level] = int(info.num_pending or 0) + int(info.num_ack_pending or 0)
             metrics.QUEUE_DEPTH.labels(level.value).set(depth[level])
-        self.depth = depth
-        self._since_read -= issued
+        return depth
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="queue-depth")
