@@ -17,7 +17,8 @@ from automatrix.relaycore.domain.breaker import BreakerPolicy
 from automatrix.relaycore.domain.priority import PriorityPolicy
 from automatrix.relaycore.domain.strategies import Strategy
 from automatrix.relaycore.routing import Routing
-from automatrix.relaycore.scheduler import Scheduler, Ticket
+from automatrix.relaycore.scheduler import Scheduler
+from automatrix.relaycore.tickets import Ticket
 from automatrix.shared.contracts import (
     ChatMessage,
     DeploymentRecord,

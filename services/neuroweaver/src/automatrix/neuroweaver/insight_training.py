@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from typing import Any
 
 import numpy as np
-import onnxruntime as ort
 from pydantic import ValidationError
 
 from automatrix.neuroweaver.datasets import Datasets
@@ -25,6 +25,7 @@ from automatrix.neuroweaver.insights.anomaly_types import Attempt
 from automatrix.neuroweaver.insights.planning import from_first_traffic
 from automatrix.neuroweaver.insights.volume import VolumeStore
 from automatrix.neuroweaver.insights.watch import attempt_of
+from automatrix.neuroweaver.onnx_graphs import TrainedGraph, run_graph
 from automatrix.neuroweaver.progress import Progress
 from automatrix.neuroweaver.registry import ModelVersion, Registry
 from automatrix.neuroweaver.runs import TrainParams
@@ -38,7 +39,7 @@ MAX_TELEMETRY = 200_000
 Rows = list[dict[str, Any]]
 
 
-class _Trainer:
+class _Trainer(ABC):
     """What both jobs share: snapshot, fit, register; rebuild the held-out set to judge."""
 
     model: str
@@ -50,29 +51,30 @@ class _Trainer:
         self.registry = registry
         registry.judges[self.model] = self.judge
 
+    @abstractmethod
     async def rows(self, params: TrainParams) -> tuple[Rows, str]:
-        raise NotImplementedError
+        """The samples to snapshot (each with its ``test`` flag) and where they came from."""
 
-    def fit(
-        self, rows: Rows, params: TrainParams
-    ) -> tuple[bytes, dict[str, float], dict[str, Any]]:
-        raise NotImplementedError
+    @abstractmethod
+    def fit(self, rows: Rows, params: TrainParams) -> TrainedGraph:
+        """Fit on the training rows, evaluate on the held-out ones (a worker thread)."""
 
+    @abstractmethod
     def score(self, artifact: bytes, rows: Rows) -> float:
-        raise NotImplementedError
+        """The gate's figure for ``artifact`` on held-out ``rows``; higher is better."""
 
     async def run(self, params: TrainParams, progress: Progress, run_id: str) -> ModelVersion:
         rows, source = await self.rows(params)
         dataset = await self.datasets.snapshot(self.dataset, rows, source=source)
         await progress.started(2, f"{len(rows)} samples ({source}) in {dataset.id}")
-        artifact, metrics, hyper = await asyncio.to_thread(self.fit, rows, params)
-        await progress.advance(TrainingEventKind.EPOCH, metrics, epoch=0, message="fitted")
+        trained = await asyncio.to_thread(self.fit, rows, params)
+        await progress.advance(TrainingEventKind.EPOCH, trained.metrics, epoch=0, message="fitted")
         return await self.registry.register(
             self.model,
-            artifact,
-            metrics=metrics,
+            trained.onnx,
+            metrics=trained.metrics,
             primary_metric=self.primary,
-            params={**hyper, "source": source},
+            params={**trained.params, "source": source},
             dataset_version=dataset.id,
             eval_set=f"{dataset.id}:test=tail",
             training_run_id=run_id,
@@ -130,16 +132,13 @@ class AnomalyTrainer(_Trainer):
         enough = anomaly_model.BASELINE + anomaly_model.MAX_WINDOW
         return {name: a for name, a in by_deployment.items() if len(a) >= enough}
 
-    def fit(
-        self, rows: Rows, params: TrainParams
-    ) -> tuple[bytes, dict[str, float], dict[str, Any]]:
+    def fit(self, rows: Rows, params: TrainParams) -> TrainedGraph:
         c = float(params.params.get("c", anomaly_model.DEFAULT_C))
-        trained = anomaly_model.fit_anomaly_model(rows, seed=params.seed, c=c)
-        return trained.onnx, trained.metrics, trained.params
+        return anomaly_model.fit_anomaly_model(rows, seed=params.seed, c=c)
 
     def score(self, artifact: bytes, rows: Rows) -> float:
         _, _, x, y = anomaly_model.split(rows)  # the rows given are the held-out ones
-        probabilities = _run(artifact, anomaly_model.INPUT_NAME, x)
+        probabilities = run_graph(artifact, {anomaly_model.INPUT_NAME: x.astype(np.float32)})
         predicted = np.argmax(probabilities, axis=1)
         return anomaly_model.detection_metrics(y, predicted)["f1"]
 
@@ -174,20 +173,11 @@ class ForecastTrainer(_Trainer):
                 series[f"deployment:{name}"] = counts
         return series
 
-    def fit(
-        self, rows: Rows, params: TrainParams
-    ) -> tuple[bytes, dict[str, float], dict[str, Any]]:
+    def fit(self, rows: Rows, params: TrainParams) -> TrainedGraph:
         alpha = float(params.params.get("alpha", forecast_model.DEFAULT_ALPHA))
-        trained = forecast_model.fit_forecaster(rows, seed=params.seed, alpha=alpha)
-        return trained.onnx, trained.metrics, trained.params
+        return forecast_model.fit_forecaster(rows, seed=params.seed, alpha=alpha)
 
     def score(self, artifact: bytes, rows: Rows) -> float:
         x, y = forecast_model.held_out(rows)
-        predicted = _run(artifact, forecast_model.INPUT_NAME, x)[:, 0]
+        predicted = run_graph(artifact, {forecast_model.INPUT_NAME: x.astype(np.float32)})[:, 0]
         return -float(np.mean(np.abs(predicted - y)))
-
-
-def _run(artifact: bytes, input_name: str, x: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    session = ort.InferenceSession(artifact, providers=["CPUExecutionProvider"])
-    out: np.ndarray[Any, Any] = session.run(None, {input_name: x.astype(np.float32)})[0]
-    return out

@@ -1,4 +1,5 @@
-"""Small ONNX graphs written out from fitted linear models (no converter in between).
+"""Small ONNX graphs written out from fitted linear models (no converter in between), and
+running any graph neuroweaver exported, as its promotion gate scores them.
 
 Both models neuroweaver fits for insights are linear, so their graphs are a few nodes each,
 checked with the ONNX checker and with a batch dimension the inference service can batch on.
@@ -6,13 +7,36 @@ checked with the ONNX checker and with a batch dimension the inference service c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import onnx
+import onnxruntime as ort
 from numpy.typing import NDArray
 from onnx import TensorProto, helper, numpy_helper
 
 OPSET = 17
 PRODUCER = "automatrix-neuroweaver"
+
+
+@dataclass(frozen=True)
+class TrainedGraph:
+    """A fitted model as its ONNX graph, with its held-out metrics and its parameters."""
+
+    onnx: bytes
+    metrics: dict[str, float]
+    params: dict[str, Any]
+
+
+def run_graph(
+    artifact: bytes, inputs: Mapping[str, NDArray[Any]], output: str | None = None
+) -> NDArray[Any]:
+    """One run of ``artifact`` with onnxruntime: ``output`` (default: the first one)."""
+    session = ort.InferenceSession(artifact, providers=["CPUExecutionProvider"])
+    result = session.run(None if output is None else [output], dict(inputs))[0]
+    return np.asarray(result)
 
 
 def softmax_classifier(

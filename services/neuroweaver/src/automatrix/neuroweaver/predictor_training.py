@@ -13,7 +13,6 @@ import asyncio
 from typing import Any
 
 import numpy as np
-import onnxruntime as ort
 from numpy.typing import NDArray
 
 from automatrix.neuroweaver.datasets import Datasets
@@ -26,6 +25,7 @@ from automatrix.neuroweaver.insights.predictor import (
     _sample,
     label,
 )
+from automatrix.neuroweaver.onnx_graphs import run_graph
 from automatrix.neuroweaver.progress import Progress
 from automatrix.neuroweaver.registry import ModelVersion, Registry
 from automatrix.neuroweaver.runs import TrainParams
@@ -95,12 +95,7 @@ class PredictorTrainer:
         scores = []
         for version in (candidate, incumbent):
             artifact = await self.registry.artifacts.get(version.artifact)
-            predicted = await asyncio.to_thread(_predict, artifact, x)
+            output = await asyncio.to_thread(run_graph, artifact, {INPUT_NAME: x}, OUTPUT_NAME)
+            predicted = output.reshape(-1)
             scores.append(-float(np.mean(np.abs(predicted - y))))
         return scores[0], scores[1]
-
-
-def _predict(artifact: bytes, x: NDArray[np.float32]) -> NDArray[Any]:
-    session = ort.InferenceSession(artifact, providers=["CPUExecutionProvider"])
-    out: NDArray[Any] = session.run([OUTPUT_NAME], {INPUT_NAME: x})[0]
-    return out.reshape(-1)

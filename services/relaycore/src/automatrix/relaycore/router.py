@@ -17,7 +17,8 @@ from automatrix.relaycore import metrics
 from automatrix.relaycore.adapters.ledger import Ledger
 from automatrix.relaycore.domain.attempts import GiveUp, Retry, RetryPolicy, next_step
 from automatrix.relaycore.routing import Routing
-from automatrix.relaycore.scheduler import Expired, NoRoute, Placement, Scheduler, Ticket
+from automatrix.relaycore.scheduler import Scheduler
+from automatrix.relaycore.tickets import Expired, NoRoute, Placement, Ticket
 from automatrix.shared.bus import Bus, Delivery
 from automatrix.shared.contracts import (
     DeadLetter,

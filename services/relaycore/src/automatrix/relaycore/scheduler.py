@@ -24,13 +24,19 @@ from dataclasses import dataclass, field
 from redis.exceptions import RedisError
 
 from automatrix.relaycore.adapters.ledger import Acquired, AlreadyPlaced, Ledger, SlotClaim
-from automatrix.relaycore.domain.priority import Credit, PriorityPolicy
+from automatrix.relaycore.domain.priority import PriorityPolicy
 from automatrix.relaycore.intake import IntakeWindow
 from automatrix.relaycore.routing import EligibilityKey, Routing, eligibility_key
+from automatrix.relaycore.tickets import (
+    Expired,
+    NoRoute,
+    Placement,
+    ShuttingDown,
+    Ticket,
+    no_route_message,
+)
 from automatrix.shared.contracts import (
     DeploymentRecord,
-    FailedAttempt,
-    InferenceRequested,
     Priority,
 )
 from automatrix.shared.contracts.base import utcnow
@@ -41,53 +47,6 @@ IDLE_RECHECK_S = 1.0
 """With requests waiting, look again this often: slots of other replicas' leases expire."""
 LEDGER_RETRY_S = 0.5
 """While the ledger is unreachable, confirm a waiting ticket's claim again this often."""
-
-
-class Expired(Exception):  # noqa: N818 - an outcome, not a bug
-    """The request's deadline passed before it could be dispatched."""
-
-
-class NoRoute(Exception):  # noqa: N818
-    """No healthy deployment can serve the request."""
-
-
-class ShuttingDown(Exception):  # noqa: N818
-    """The replica stops: the request goes back to JetStream for another one."""
-
-
-@dataclass(frozen=True, slots=True)
-class Placement:
-    """Where an attempt goes; ``again``: it was placed before (a redelivery), publish it anew."""
-
-    deployment: str
-    record: DeploymentRecord | None
-    again: bool = False
-
-
-@dataclass(eq=False)
-class Ticket:
-    """One attempt of one request, waiting for a slot."""
-
-    request: InferenceRequested
-    attempt: int
-    sequence: int
-    history: list[FailedAttempt] = field(default_factory=list)
-    exclude: frozenset[str] = frozenset()
-    after_failure: str = ""
-    not_before: float = 0.0
-    received: float = field(default_factory=time.monotonic)
-    taken: bool = False
-    """A request its level's consumer took (not a retry): it holds room in the intake."""
-    placing: bool = False
-    credit: Credit | None = None
-    """What its claim changed in the priority counts, given back if the ledger refuses it."""
-    future: asyncio.Future[Placement] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
-
-    @property
-    def level(self) -> Priority:
-        return self.request.priority
 
 
 class Scheduler:
@@ -289,7 +248,7 @@ class Scheduler:
 
     def _no_route_yet(self, ticket: Ticket, now: float) -> None:
         if now - ticket.received >= self.no_route_wait_s:
-            ticket.future.set_exception(NoRoute(_no_route_message(ticket)))
+            ticket.future.set_exception(NoRoute(no_route_message(ticket)))
 
     async def _confirm(self, claims: list[tuple[Ticket, DeploymentRecord]]) -> None:
         """Take the claimed slots in the ledger; a refused ticket waits again in its place."""
@@ -400,14 +359,3 @@ class _Pass:
     """Tickets left waiting for a slot, with the model they asked for."""
     claims: list[tuple[Ticket, DeploymentRecord]] = field(default_factory=list)
     """Slots this pass decided to take, in order."""
-
-
-def _no_route_message(ticket: Ticket) -> str:
-    request = ticket.request
-    needs = ", ".join(f"{c.name}>={c.min_proficiency:g}" for c in request.capabilities)
-    what = f"model group {request.model!r}" if request.model != "auto" else "any model group"
-    return (
-        f"no healthy {request.kind.value} deployment in {what}"
-        + (f" with {needs}" if needs else "")
-        + (f" (tried: {', '.join(sorted(ticket.exclude))})" if ticket.exclude else "")
-    )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,7 +28,7 @@ from sklearn.preprocessing import StandardScaler  # type: ignore[import-untyped]
 
 from automatrix.neuroweaver.insights.anomaly_types import Attempt, DetectorConfig
 from automatrix.neuroweaver.insights.window_features import FEATURE_NAMES, window_features
-from automatrix.neuroweaver.onnx_graphs import softmax_classifier
+from automatrix.neuroweaver.onnx_graphs import TrainedGraph, softmax_classifier
 
 CLASSES = ("clean", "latency_spike", "error_burst")
 INPUT_NAME = "features"
@@ -58,14 +58,6 @@ class LabelledWindow:
             "label": self.label,
             "test": self.test,
         }
-
-
-@dataclass(frozen=True)
-class TrainedAnomalyModel:
-    onnx: bytes
-    metrics: dict[str, float]
-    params: dict[str, Any]
-    trained_at: float = field(default_factory=time.time)
 
 
 def bootstrap_traffic(
@@ -131,7 +123,7 @@ def fit_anomaly_model(
     seed: int,
     c: float = DEFAULT_C,
     config: DetectorConfig | None = None,
-) -> TrainedAnomalyModel:
+) -> TrainedGraph:
     """Fit on the training windows, evaluate on the held-out ones, export to ONNX."""
     x_train, y_train, x_test, y_test = split(rows)
     if len(set(y_train.tolist())) < len(CLASSES) or len(y_test) == 0:
@@ -170,7 +162,7 @@ def fit_anomaly_model(
         "baseline": BASELINE,
         "test_share": TEST_SHARE,
     }
-    return TrainedAnomalyModel(onnx=onnx, metrics=metrics, params=params)
+    return TrainedGraph(onnx=onnx, metrics=metrics, params=params)
 
 
 def split(

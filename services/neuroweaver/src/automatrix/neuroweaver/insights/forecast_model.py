@@ -15,14 +15,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.linear_model import Ridge  # type: ignore[import-untyped]
 
-from automatrix.neuroweaver.onnx_graphs import scaled_lag_regressor
+from automatrix.neuroweaver.onnx_graphs import TrainedGraph, scaled_lag_regressor
 
 LAGS = 24
 INPUT_NAME = "lags"
@@ -30,14 +29,6 @@ OUTPUT_NAME = "forecast"
 TEST_SHARE = 0.2
 DEFAULT_ALPHA = 1.0
 BOOTSTRAP_SEASON = 24
-
-
-@dataclass(frozen=True)
-class TrainedForecaster:
-    onnx: bytes
-    metrics: dict[str, float]
-    params: dict[str, Any]
-    trained_at: float = field(default_factory=time.time)
 
 
 def bootstrap_series(*, seed: int, count: int = 8, buckets: int = 480) -> dict[str, list[float]]:
@@ -77,7 +68,7 @@ def lag_samples(series: Mapping[str, Sequence[float]]) -> list[dict[str, Any]]:
 
 def fit_forecaster(
     rows: Sequence[Mapping[str, Any]], *, seed: int, alpha: float = DEFAULT_ALPHA
-) -> TrainedForecaster:
+) -> TrainedGraph:
     """Fit on the training positions, evaluate on the held-out ones, export to ONNX."""
     train = [r for r in rows if not r["test"]]
     test = [r for r in rows if r["test"]]
@@ -102,7 +93,7 @@ def fit_forecaster(
         {"n_train": float(len(train)), "n_test": float(len(test)), "train_seconds": seconds}
     )
     params = {"algorithm": "Ridge on scaled lags", "alpha": alpha, "lags": LAGS, "seed": seed}
-    return TrainedForecaster(onnx=onnx, metrics=metrics, params=params)
+    return TrainedGraph(onnx=onnx, metrics=metrics, params=params)
 
 
 def forecast_metrics(
