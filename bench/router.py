@@ -20,7 +20,15 @@ Prints a human summary, then one JSON line last:
 {"decisions_per_s":…, "p50_ms":…, "p99_ms":…, "requests":…, "deployments":…, …}
 
     .venv/bin/python bench/router.py [--requests 1000] [--deployments 20] [--rounds 1]
+                                     [--relay-cpu N]
 
+``--relay-cpu N`` gives relaycore CPU ``N`` to itself: relaycore runs on it alone, and the bench,
+NATS and Redis on the other CPUs (Linux affinity), as when the load and the deployments are on
+other machines.
+
+Where the added latency goes (``ledger_*``, ``publish_*``): from taking the request to its slot
+confirmed by the Redis ledger (the ``Am-Relay-Placed`` header: the scheduling pass and the
+ledger's round trip), and from there to the dispatch stored in JetStream.
 ``BENCH_RELAY_PROFILE=<file>`` runs relaycore under cProfile and leaves its stats there.
 """
 
@@ -50,7 +58,7 @@ import httpx
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig
 
-from automatrix.relaycore.router import RECEIVED_HEADER
+from automatrix.relaycore.router import PLACED_HEADER, RECEIVED_HEADER
 from automatrix.relaycore.settings import Settings as RelaySettings
 from automatrix.shared.bus import Bus
 from automatrix.shared.contracts import (
@@ -148,6 +156,7 @@ class Timing:
     """One dispatch: when relaycore took its request and when the dispatch was stored."""
 
     received_ns: int
+    placed_ns: int
     stored_ns: int
     deployment: str
 
@@ -237,8 +246,10 @@ class Responder:
         if request_id in self.timings:
             self.duplicates += 1
             return
+        headers = msg.headers or {}
         self.timings[request_id] = Timing(
-            received_ns=int((msg.headers or {})[RECEIVED_HEADER]),
+            received_ns=int(headers[RECEIVED_HEADER]),
+            placed_ns=int(headers[PLACED_HEADER]),
             stored_ns=ns(msg.metadata.timestamp),
             deployment=dispatched.deployment,
         )
@@ -256,6 +267,8 @@ class Relaycore:
     env: dict[str, str]
     log_path: Path
     port: int
+    cpu: int | None = None
+    """The CPU relaycore runs on alone, if any."""
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -270,7 +283,13 @@ class Relaycore:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=None if self.cpu is None else self._pin,
             )
+
+    def _pin(self) -> None:
+        """In the child, before exec: every thread relaycore starts stays on its CPU."""
+        assert self.cpu is not None
+        os.sched_setaffinity(0, {self.cpu})
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -410,6 +429,8 @@ def figures(timings: list[Timing], started: int) -> dict[str, float]:
     begins = [max(t.received_ns, started) for t in timings]
     added = [(t.stored_ns - b) / 1e6 for t, b in zip(timings, begins, strict=True)]
     fresh = [a for a, t in zip(added, timings, strict=True) if t.received_ns >= started]
+    ledger = [(t.placed_ns - b) / 1e6 for t, b in zip(timings, begins, strict=True)]
+    publish = [(t.stored_ns - t.placed_ns) / 1e6 for t in timings]
     queued = [(t.stored_ns - started) / 1e6 for t in timings]
     span_s = (max(t.stored_ns for t in timings) - min(begins)) / 1e9
     return {
@@ -420,6 +441,10 @@ def figures(timings: list[Timing], started: int) -> dict[str, float]:
         "fresh_p50_ms": round(percentile(fresh, 0.50), 3) if fresh else 0.0,
         "fresh_p99_ms": round(percentile(fresh, 0.99), 3) if fresh else 0.0,
         "held_at_start": len(timings) - len(fresh),
+        "ledger_p50_ms": round(percentile(ledger, 0.50), 3),
+        "ledger_p99_ms": round(percentile(ledger, 0.99), 3),
+        "publish_p50_ms": round(percentile(publish, 0.50), 3),
+        "publish_p99_ms": round(percentile(publish, 0.99), 3),
         "queued_p50_ms": round(percentile(queued, 0.50), 3),
         "queued_p99_ms": round(percentile(queued, 0.99), 3),
         "drain_s": round(span_s, 3),
@@ -498,6 +523,11 @@ async def bench(
         "fresh_p50_ms": median["fresh_p50_ms"],
         "fresh_p99_ms": median["fresh_p99_ms"],
         "held_at_start": median["held_at_start"],
+        **{
+            f"{part}_{q}_ms": median[f"{part}_{q}_ms"]
+            for part in ("ledger", "publish")
+            for q in ("p50", "p99")
+        },
         "queued_p50_ms": median["queued_p50_ms"],
         "queued_p99_ms": median["queued_p99_ms"],
         "drain_s": median["drain_s"],
@@ -511,6 +541,7 @@ async def bench(
         "relay_take_ahead": relay_setting(relay.env, "relay_take_ahead"),
         "warmup": args.warmup,
         "rounds": args.rounds,
+        "relay_cpu": args.relay_cpu,
     }
 
 
@@ -534,7 +565,17 @@ def main() -> None:
     parser.add_argument(
         "--relay-take-ahead", type=int, help="RELAY_TAKE_AHEAD for relaycore (default: its own)"
     )
+    parser.add_argument(
+        "--relay-cpu",
+        type=int,
+        help="run relaycore alone on this CPU, the bench, NATS and Redis on the others",
+    )
     args = parser.parse_args()
+    if args.relay_cpu is not None:
+        mine = os.sched_getaffinity(0)
+        if args.relay_cpu not in mine or len(mine) < 2:
+            parser.error(f"--relay-cpu {args.relay_cpu}: needs that CPU and at least one other")
+        os.sched_setaffinity(0, mine - {args.relay_cpu})  # NATS and Redis inherit it
     with (
         tempfile.TemporaryDirectory() as tmp,
         infrastructure(Path(tmp)) as (nats_url, redis_url),
@@ -552,7 +593,12 @@ def main() -> None:
             env["RELAY_WINDOW"] = str(args.relay_window)
         if args.relay_take_ahead is not None:
             env["RELAY_TAKE_AHEAD"] = str(args.relay_take_ahead)
-        relay = Relaycore(env=env, log_path=Path(tmp) / "relaycore.log", port=int(env["HTTP_PORT"]))
+        relay = Relaycore(
+            env=env,
+            log_path=Path(tmp) / "relaycore.log",
+            port=int(env["HTTP_PORT"]),
+            cpu=args.relay_cpu,
+        )
         settings = BusSettings(nats_url=nats_url, redis_url=redis_url, bus_namespace=namespace)
         with running(relay):
             result = asyncio.run(bench(args, relay, settings))

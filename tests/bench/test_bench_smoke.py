@@ -6,6 +6,8 @@ checked is that each script works and that its figures are consistent with one a
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.bench.runner import run_bench
@@ -40,8 +42,13 @@ def test_local_chat_bench() -> None:
     assert 0 < figures["output_tokens_per_path"] <= 4 * 8  # 4 prompts, at most 8 tokens each
 
 
-def test_router_bench() -> None:
-    figures = run_bench("router.py", "--requests", "100", "--warmup", "20", "--rounds", "1")
+@pytest.mark.parametrize("pinned", [False, True], ids=["shared", "relay-cpu"])
+def test_router_bench(pinned: bool) -> None:
+    cpus = sorted(os.sched_getaffinity(0))
+    if pinned and len(cpus) < 2:
+        pytest.skip("--relay-cpu needs two CPUs")
+    pin = ["--relay-cpu", str(cpus[-1])] if pinned else []
+    figures = run_bench("router.py", "--requests", "100", "--warmup", "20", "--rounds", "1", *pin)
     assert list(figures)[:3] == ["decisions_per_s", "p50_ms", "p99_ms"]
     assert figures["requests"] == 100
     assert figures["deployments"] == 20
@@ -50,3 +57,6 @@ def test_router_bench() -> None:
     assert figures["decisions_per_s"] > 0
     assert 0 < figures["p50_ms"] <= figures["p99_ms"] <= figures["max_ms"]
     assert figures["deployments_used"] > 1, "every request went to one deployment"
+    assert figures["relay_cpu"] == (cpus[-1] if pinned else None)
+    for part in ("ledger", "publish"):  # the two parts of the added latency
+        assert 0 < figures[f"{part}_p50_ms"] <= figures[f"{part}_p99_ms"] <= figures["max_ms"]

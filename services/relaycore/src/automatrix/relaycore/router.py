@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 SERVICE = "relaycore"
 RECEIVED_HEADER = "Am-Relay-Received"
 """Wall-clock nanoseconds at which relaycore took the request: the added latency's start."""
+PLACED_HEADER = "Am-Relay-Placed"
+"""Wall-clock nanoseconds at which the ledger confirmed the request's slot."""
 
 
 def stable_id(*parts: object) -> str:
@@ -105,9 +107,11 @@ class Router:
             metrics.DECISIONS.labels("no_route").inc()
             await self._fail(request, ticket.history, ErrorKind.UNAVAILABLE, str(exc), True)
             return
-        await self._dispatch(ticket, placement, received_ns)
+        await self._dispatch(ticket, placement, received_ns, time.time_ns())
 
-    async def _dispatch(self, ticket: Ticket, placement: Placement, received_ns: int) -> None:
+    async def _dispatch(
+        self, ticket: Ticket, placement: Placement, received_ns: int, placed_ns: int
+    ) -> None:
         request = ticket.request
         dispatched = InferenceDispatched(
             message_id=stable_id("dispatch", request.request_id, ticket.attempt),
@@ -120,7 +124,10 @@ class Router:
             report_failure_to=self.token,
         )
         try:
-            await self.bus.publish(dispatched, headers={RECEIVED_HEADER: str(received_ns)})
+            await self.bus.publish(
+                dispatched,
+                headers={RECEIVED_HEADER: str(received_ns), PLACED_HEADER: str(placed_ns)},
+            )
         except BaseException:
             # Not dispatched: the slot goes back; the message is redelivered and placed again.
             await self.ledger.release(placement.deployment, request.request_id)
