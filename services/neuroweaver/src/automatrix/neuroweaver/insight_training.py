@@ -13,7 +13,7 @@ import asyncio
 import time
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 from pydantic import ValidationError
@@ -37,10 +37,13 @@ MAX_TELEMETRY = 200_000
 """Most recent request records an anomaly run reads."""
 
 Rows = list[dict[str, Any]]
+S = TypeVar("S")
+"""One series: a deployment's attempts, or its request counts per bucket."""
 
 
-class _Trainer(ABC):
-    """What both jobs share: snapshot, fit, register; rebuild the held-out set to judge."""
+class _Trainer(ABC, Generic[S]):
+    """What both jobs share: seeded bootstrap series plus recorded ones, turned into samples;
+    snapshot, fit, register; rebuild the held-out set to judge."""
 
     model: str
     dataset: str
@@ -52,8 +55,16 @@ class _Trainer(ABC):
         registry.judges[self.model] = self.judge
 
     @abstractmethod
-    async def rows(self, params: TrainParams) -> tuple[Rows, str]:
-        """The samples to snapshot (each with its ``test`` flag) and where they came from."""
+    def bootstrap(self, seed: int) -> dict[str, S]:
+        """Made-up series, so a fresh platform trains a useful model."""
+
+    @abstractmethod
+    async def recorded(self) -> dict[str, S]:
+        """The platform's own series, long enough to sample (they refine the bootstrap)."""
+
+    @abstractmethod
+    def samples(self, series: dict[str, S], seed: int) -> Rows:
+        """The samples of ``series`` to snapshot, each with its ``test`` flag (a worker thread)."""
 
     @abstractmethod
     def fit(self, rows: Rows, params: TrainParams) -> TrainedGraph:
@@ -62,6 +73,14 @@ class _Trainer(ABC):
     @abstractmethod
     def score(self, artifact: bytes, rows: Rows) -> float:
         """The gate's figure for ``artifact`` on held-out ``rows``; higher is better."""
+
+    async def rows(self, params: TrainParams) -> tuple[Rows, str]:
+        """The samples to snapshot and where they came from."""
+        series = self.bootstrap(params.seed)
+        recorded = await self.recorded()
+        series.update(recorded)
+        rows = await asyncio.to_thread(self.samples, series, params.seed)
+        return rows, "telemetry+bootstrap" if recorded else "bootstrap"
 
     async def run(self, params: TrainParams, progress: Progress, run_id: str) -> ModelVersion:
         rows, source = await self.rows(params)
@@ -93,7 +112,7 @@ class _Trainer(ABC):
         return scores[0], scores[1]
 
 
-class AnomalyTrainer(_Trainer):
+class AnomalyTrainer(_Trainer[list[Attempt]]):
     model = ANOMALY_MODEL
     dataset = "anomaly-windows"
     primary = "f1"
@@ -105,15 +124,13 @@ class AnomalyTrainer(_Trainer):
         self.store = store
         self.request_source = request_source
 
-    async def rows(self, params: TrainParams) -> tuple[Rows, str]:
-        traffic: dict[str, list[Attempt]] = dict(anomaly_model.bootstrap_traffic(seed=params.seed))
-        recorded = await self.telemetry()
-        traffic.update(recorded)
-        windows = await asyncio.to_thread(anomaly_model.labelled_windows, traffic, seed=params.seed)
-        source = "telemetry+bootstrap" if recorded else "bootstrap"
-        return [w.record() for w in windows], source
+    def bootstrap(self, seed: int) -> dict[str, list[Attempt]]:
+        return anomaly_model.bootstrap_traffic(seed=seed)
 
-    async def telemetry(self) -> dict[str, list[Attempt]]:
+    def samples(self, series: dict[str, list[Attempt]], seed: int) -> Rows:
+        return [w.record() for w in anomaly_model.labelled_windows(series, seed=seed)]
+
+    async def recorded(self) -> dict[str, list[Attempt]]:
         """Attempts per deployment from stored request telemetry, oldest first."""
         query = Query(
             equals={"kind": TelemetryKind.REQUEST.value, "service": self.request_source},
@@ -143,7 +160,7 @@ class AnomalyTrainer(_Trainer):
         return anomaly_model.detection_metrics(y, predicted)["f1"]
 
 
-class ForecastTrainer(_Trainer):
+class ForecastTrainer(_Trainer[list[float]]):
     model = FORECAST_MODEL
     dataset = "request-volume"
     primary = "neg_mae"
@@ -155,12 +172,11 @@ class ForecastTrainer(_Trainer):
         self.volume = volume
         self.history_buckets = history_buckets
 
-    async def rows(self, params: TrainParams) -> tuple[Rows, str]:
-        series = forecast_model.bootstrap_series(seed=params.seed)
-        recorded = await self.recorded()
-        series.update(recorded)
-        source = "telemetry+bootstrap" if recorded else "bootstrap"
-        return forecast_model.lag_samples(series), source
+    def bootstrap(self, seed: int) -> dict[str, list[float]]:
+        return forecast_model.bootstrap_series(seed=seed)
+
+    def samples(self, series: dict[str, list[float]], seed: int) -> Rows:
+        return forecast_model.lag_samples(series)
 
     async def recorded(self) -> dict[str, list[float]]:
         """Every deployment's request counts per bucket, from its first traffic."""

@@ -7,7 +7,7 @@ checked with the ONNX checker and with a batch dimension the inference service c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,11 +30,22 @@ class TrainedGraph:
     params: dict[str, Any]
 
 
+Inputs = Mapping[str, NDArray[Any]]
+
+
 def run_graph(
-    artifact: bytes, inputs: Mapping[str, NDArray[Any]], output: str | None = None
+    artifact: bytes,
+    inputs: Inputs | Callable[[frozenset[str]], Inputs],
+    output: str | None = None,
 ) -> NDArray[Any]:
-    """One run of ``artifact`` with onnxruntime: ``output`` (default: the first one)."""
+    """One run of ``artifact`` with onnxruntime: ``output`` (default: the first one).
+
+    ``inputs`` may be a function of the graph's input names, for inputs that differ between
+    versions of a model (the router's text input, say).
+    """
     session = ort.InferenceSession(artifact, providers=["CPUExecutionProvider"])
+    if callable(inputs):
+        inputs = inputs(frozenset(given.name for given in session.get_inputs()))
     result = session.run(None if output is None else [output], dict(inputs))[0]
     return np.asarray(result)
 

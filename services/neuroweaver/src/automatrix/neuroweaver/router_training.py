@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-import onnxruntime as ort
 from numpy.typing import NDArray
 
 from automatrix.neuroweaver.datasets import Datasets
 from automatrix.neuroweaver.domain.classifier import (
     CAPABILITIES,
+    CAPABILITY_OUTPUT,
     INPUT_NAME,
     Example,
     Hyper,
@@ -36,6 +36,7 @@ from automatrix.neuroweaver.domain.classifier import (
 from automatrix.neuroweaver.domain.classifier_export import export_onnx
 from automatrix.neuroweaver.domain.text_head import TEXT_INPUT
 from automatrix.neuroweaver.embedding import Embedder
+from automatrix.neuroweaver.onnx_graphs import run_graph
 from automatrix.neuroweaver.progress import Progress
 from automatrix.neuroweaver.registry import ModelVersion, Registry
 from automatrix.neuroweaver.tuning import tune
@@ -217,9 +218,11 @@ def _capability_probs(
     artifact: bytes, x: NDArray[np.float32], texts: Sequence[str]
 ) -> NDArray[Any]:
     """The artifact's capability probabilities; the texts go in when its graph reads them."""
-    session = ort.InferenceSession(artifact, providers=["CPUExecutionProvider"])
-    feed: dict[str, NDArray[Any]] = {INPUT_NAME: x}
-    if TEXT_INPUT in {given.name for given in session.get_inputs()}:
-        feed[TEXT_INPUT] = np.array(texts, dtype=object).reshape(-1, 1)
-    out: NDArray[Any] = session.run(["capability_probs"], feed)[0]
-    return out
+
+    def feed(names: frozenset[str]) -> dict[str, NDArray[Any]]:
+        given: dict[str, NDArray[Any]] = {INPUT_NAME: x}
+        if TEXT_INPUT in names:
+            given[TEXT_INPUT] = np.array(texts, dtype=object).reshape(-1, 1)
+        return given
+
+    return run_graph(artifact, feed, CAPABILITY_OUTPUT)

@@ -74,16 +74,15 @@ class LoadShedder:
     async def read(self, *, issued_after: float | None = None) -> None:
         """Read the depth now, or wait for the read under way (if it was issued after
         ``issued_after``, else for it and then a new one); a failed read keeps the last."""
+
+        def older() -> bool:
+            return issued_after is not None and self._read_at < issued_after
+
         reading = self._reading
-        stale = issued_after is not None and self._read_at < issued_after
-        if reading is not None and not reading.done() and stale:
+        if reading is not None and not reading.done() and older():
             with contextlib.suppress(Exception):
                 await asyncio.shield(reading)  # it settles the admissions it counted
-        if (
-            self._reading is None
-            or self._reading.done()
-            or (issued_after is not None and self._read_at < issued_after)
-        ):
+        if self._reading is None or self._reading.done() or older():
             issued, self._read_at = self._since_read, time.monotonic()
             self._reading = asyncio.create_task(self.refresh(issued), name="queue-depth-read")
         try:

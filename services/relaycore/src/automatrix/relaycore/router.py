@@ -107,11 +107,10 @@ class Router:
             metrics.DECISIONS.labels("no_route").inc()
             await self._fail(request, ticket.history, ErrorKind.UNAVAILABLE, str(exc), True)
             return
-        await self._dispatch(ticket, placement, received_ns, time.time_ns())
+        await self._dispatch(ticket, placement, received_ns)
 
-    async def _dispatch(
-        self, ticket: Ticket, placement: Placement, received_ns: int, placed_ns: int
-    ) -> None:
+    async def _dispatch(self, ticket: Ticket, placement: Placement, received_ns: int) -> None:
+        placed_ns = time.time_ns()
         request = ticket.request
         dispatched = InferenceDispatched(
             message_id=stable_id("dispatch", request.request_id, ticket.attempt),

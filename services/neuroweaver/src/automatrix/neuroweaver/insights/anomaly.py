@@ -25,8 +25,6 @@ import statistics
 from collections import deque
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from automatrix.neuroweaver.insights.anomaly_types import (
     Attempt,
     DeploymentStatus,
@@ -34,7 +32,12 @@ from automatrix.neuroweaver.insights.anomaly_types import (
     Reading,
     Transition,
 )
-from automatrix.neuroweaver.insights.window_features import MAD_TO_SIGMA, window_features
+from automatrix.neuroweaver.insights.window_features import (
+    MAD_TO_SIGMA,
+    baseline_error_rate,
+    latency_baseline,
+    window_features,
+)
 from automatrix.shared.contracts import AnomalyKind, AnomalySeverity
 
 __all__ = [
@@ -92,9 +95,9 @@ class _Deployment:
     def latency_baseline(self) -> tuple[float, float]:
         """Median and MAD of the baseline latencies (cached until the baseline changes)."""
         if self._latency_stats is None:
-            values = np.fromiter(self.latencies, dtype=np.float64, count=len(self.latencies))
-            median = float(np.median(values))
-            self._latency_stats = (median, float(np.median(np.abs(values - median))))
+            stats = latency_baseline(self.latencies)
+            assert stats is not None, "asked for the latency baseline of no latencies"
+            self._latency_stats = stats
         return self._latency_stats
 
 
@@ -339,11 +342,7 @@ class AnomalyDetector:
         return state.latency_baseline()[0] if state.latencies else 0.0
 
     def _baseline_error_rate(self, state: _Deployment) -> float:
-        """Baseline errors shrunk towards the prior; never 0 or 1, so the z-score is defined."""
-        config = self.config
-        prior = config.prior_error_rate * config.prior_weight
-        rate = (state.baseline_errors + prior) / (len(state.outcomes) + config.prior_weight)
-        return min(max(rate, 1e-6), 1 - 1e-6)
+        return baseline_error_rate(state.baseline_errors, len(state.outcomes), self.config)
 
 
 def _describe(reading: Reading) -> str:

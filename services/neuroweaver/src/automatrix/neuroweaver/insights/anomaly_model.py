@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,12 @@ from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyp
 from sklearn.preprocessing import StandardScaler  # type: ignore[import-untyped]
 
 from automatrix.neuroweaver.insights.anomaly_types import Attempt, DetectorConfig
-from automatrix.neuroweaver.insights.window_features import FEATURE_NAMES, window_features
+from automatrix.neuroweaver.insights.window_features import (
+    FEATURE_NAMES,
+    baseline_error_rate,
+    latency_baseline,
+    window_features,
+)
 from automatrix.neuroweaver.onnx_graphs import TrainedGraph, softmax_classifier
 
 CLASSES = ("clean", "latency_spike", "error_burst")
@@ -158,7 +163,7 @@ def fit_anomaly_model(
         "seed": seed,
         "features": list(FEATURE_NAMES),
         "classes": list(CLASSES),
-        "window_sizes": [DetectorConfig().min_window_samples, MAX_WINDOW],
+        "window_sizes": [(config or DetectorConfig()).min_window_samples, MAX_WINDOW],
         "baseline": BASELINE,
         "test_share": TEST_SHARE,
     }
@@ -204,12 +209,13 @@ def statistical(x: NDArray[np.float32], config: DetectorConfig | None = None) ->
     return np.where(burst, 2, np.where(spike, 1, 0)).astype(np.int64)
 
 
-def _describer(baseline: Sequence[Attempt], size: int, config: DetectorConfig) -> Any:
-    latencies = np.array([a.latency_ms for a in baseline if a.latency_ms is not None])
-    median = float(np.median(latencies)) if len(latencies) else None
-    mad = float(np.median(np.abs(latencies - median))) if median is not None else 0.0
-    prior = config.prior_error_rate * config.prior_weight
-    rate = (sum(a.failed for a in baseline) + prior) / (len(baseline) + config.prior_weight)
+def _describer(
+    baseline: Sequence[Attempt], size: int, config: DetectorConfig
+) -> Callable[[Sequence[float], int], list[float]]:
+    """Features of a window of ``size`` attempts against ``baseline``, as the live detector's."""
+    stats = latency_baseline(a.latency_ms for a in baseline if a.latency_ms is not None)
+    median, mad = stats if stats is not None else (None, 0.0)
+    rate = baseline_error_rate(sum(a.failed for a in baseline), len(baseline), config)
 
     def describe(window_latencies: Sequence[float], errors: int) -> list[float]:
         return window_features(

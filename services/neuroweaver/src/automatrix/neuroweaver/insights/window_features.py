@@ -1,7 +1,8 @@
 """What the anomaly detector model sees: one window of attempts against the baseline.
 
 The same six numbers for a live deployment (``AnomalyDetector.features``) and for the
-windows it is trained on (``anomaly_training``), computed here once:
+windows it is trained on (``anomaly_model``), computed here once, from a baseline
+described by ``latency_baseline`` and ``baseline_error_rate``:
 
 - ``latency_log_ratio``: log of the window's median latency over the baseline median;
 - ``latency_z``: asinh of the robust z-score of that median (the baseline's MAD x 1.4826,
@@ -17,7 +18,9 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+
+import numpy as np
 
 from automatrix.neuroweaver.insights.anomaly_types import DetectorConfig
 
@@ -30,6 +33,22 @@ FEATURE_NAMES = (
     "log_samples",
 )
 MAD_TO_SIGMA = 1.4826
+
+
+def latency_baseline(latencies: Iterable[float]) -> tuple[float, float] | None:
+    """Median and MAD of the baseline latencies; None without any."""
+    values = np.fromiter(latencies, dtype=np.float64)
+    if not len(values):
+        return None
+    median = float(np.median(values))
+    return median, float(np.median(np.abs(values - median)))
+
+
+def baseline_error_rate(errors: float, attempts: int, config: DetectorConfig) -> float:
+    """Baseline errors shrunk towards the prior; never 0 or 1, so the z-score is defined."""
+    prior = config.prior_error_rate * config.prior_weight
+    rate = (errors + prior) / (attempts + config.prior_weight)
+    return min(max(rate, 1e-6), 1 - 1e-6)
 
 
 def window_features(
